@@ -1,0 +1,92 @@
+//! What differs between Chrome, Firefox and Safari, in one place.
+//!
+//! Each method answers one question the Fetch algorithm leaves to the engine or where an engine
+//! departs from the standard, and cites where the answer comes from (spec/browser-cors.md §4.3,
+//! §6, §11 and its appendices of observed behaviour). The rest of `browser/` asks these methods
+//! instead of matching on the browser itself.
+
+use crate::scenario::{Api, Browser};
+
+/// The browser engine being simulated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Engine(pub Browser);
+
+impl Engine {
+    /// The browser.
+    pub fn browser(self) -> Browser {
+        self.0
+    }
+
+    /// Chrome safelists client hints (`DPR`, `Width`, `Viewport-Width`, `Device-Memory`,
+    /// `RTT`, `Downlink`, `ECT`, `Save-Data`) and `Intervention` besides the spec's names
+    /// (Chromium `cors.cc` `IsCorsSafelistedHeader`; observed in Chromium 156). Firefox and
+    /// WebKit preflight them (observed in Firefox 153 ESR and WebKitGTK 2.50).
+    pub fn safelists_client_hints(self) -> bool {
+        self.0 == Browser::Chrome
+    }
+
+    /// The 1,024-byte total of safelisted values (Fetch "CORS-unsafe request-header names"
+    /// step 3). Chromium implements it (`kSafeListValueSizeMax`, observed at exactly 1,024 and
+    /// 1,025 bytes); WebKitGTK 2.50 was observed not to apply it. Firefox was not observed to
+    /// differ from Chromium, so it follows the standard.
+    pub fn applies_safelist_total(self) -> bool {
+        self.0 != Browser::Safari
+    }
+
+    /// Chromium and WebKit hold request headers in a map, so repeated names are combined into
+    /// one `a, b` value before any check (browser-cors.md §2 item 3, observed in Chromium 156);
+    /// Firefox 153 checks repeated lines one by one and lists a repeated unsafe name twice in
+    /// `Access-Control-Request-Headers` (`x-dup,x-dup`).
+    pub fn combines_repeated_request_headers(self) -> bool {
+        self.0 != Browser::Firefox
+    }
+
+    /// Firefox 153 preflights an `Accept` value holding any non-ASCII byte; Chromium follows
+    /// the spec's byte list, which lets `Accept: café` through (both observed).
+    pub fn accept_rejects_non_ascii(self) -> bool {
+        self.0 == Browser::Firefox
+    }
+
+    /// WebKitGTK 2.50 safelists `Range: Bytes=0-10` (unit case-insensitive); Chromium 156
+    /// follows the spec's case-sensitive `bytes` (both observed).
+    pub fn range_unit_case_insensitive(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
+    /// Whether `Access-Control-Allow-Headers: *` covers `Authorization` when credentials are
+    /// not `include`. The spec says no; all three engines say yes by default (Chromium's
+    /// `kCorsNonWildcardRequestHeadersSupport` is disabled by default; Firefox's pref
+    /// `network.cors_preflight.authorization_covered_by_wildcard` defaults to true since 115;
+    /// WebKit lets `*` cover every header), browser-cors.md §11.
+    pub fn wildcard_covers_authorization(self) -> bool {
+        true
+    }
+
+    /// Safari checks the preflight's status before its `Access-Control-Allow-Origin`
+    /// (WebKit `validatePreflightResponse`); Chrome and Firefox check ACAO first.
+    pub fn preflight_status_before_allow_origin(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
+    /// The `TypeError` a rejected `fetch()` or failed XHR surfaces to script
+    /// (browser-errors.md §4).
+    pub fn network_error_text(self, api: Api) -> &'static str {
+        match (api, self.0) {
+            (Api::Xhr, _) => "NetworkError: the XMLHttpRequest fails (status 0, an error event)",
+            (Api::Fetch, Browser::Chrome) => "TypeError: Failed to fetch",
+            (Api::Fetch, Browser::Firefox) => {
+                "TypeError: NetworkError when attempting to fetch resource."
+            }
+            (Api::Fetch, Browser::Safari) => "TypeError: Load failed",
+        }
+    }
+
+    /// Preflight-cache limit on `Access-Control-Max-Age`, in seconds (browser-cors.md §7).
+    pub fn max_age_cap(self) -> u64 {
+        match self.0 {
+            Browser::Chrome => 7200,
+            Browser::Firefox => 86400,
+            Browser::Safari => 600,
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Which response headers script can read: the CORS filtered response.
+//!
+//! <https://fetch.spec.whatwg.org/#concept-filtered-response-cors>: the CORS-safelisted
+//! response-header names plus whatever `Access-Control-Expose-Headers` lists, never
+//! `Set-Cookie`; a basic (same-origin) response hides only `Set-Cookie`; an opaque one hides
+//! everything.
+
+use super::preflight::parse_token_list;
+use crate::http::HeaderList;
+
+/// <https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name>, including
+/// `Content-Length` (Chromium `IsCorsSafelistedResponseHeaderName`; readable in Chromium 156).
+pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
+    "cache-control",
+    "content-language",
+    "content-length",
+    "content-type",
+    "expires",
+    "last-modified",
+    "pragma",
+];
+
+/// <https://fetch.spec.whatwg.org/#forbidden-response-header-name>.
+fn is_forbidden_response_header(lower: &str) -> bool {
+    lower == "set-cookie" || lower == "set-cookie2"
+}
+
+/// What `Access-Control-Expose-Headers` does, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// No `Access-Control-Expose-Headers`.
+    None,
+    /// A list that does not parse: the whole header is ignored.
+    Invalid(String),
+    /// `*` without credentials: every header name.
+    All,
+    /// These names (lowercased).
+    Names(Vec<String>),
+}
+
+/// Parses `Access-Control-Expose-Headers` as the CORS filter does.
+pub fn exposure(headers: &HeaderList, include_credentials: bool) -> Exposure {
+    match parse_token_list(headers, "access-control-expose-headers") {
+        None => Exposure::None,
+        Some(Err(bad)) => Exposure::Invalid(bad),
+        Some(Ok(names)) => {
+            if !include_credentials && names.iter().any(|n| n == "*") {
+                Exposure::All
+            } else {
+                Exposure::Names(names.iter().map(|n| n.to_ascii_lowercase()).collect())
+            }
+        }
+    }
+}
+
+/// Readable header names of a CORS response, lowercased, deduplicated, in response order.
+pub fn cors_readable_headers(headers: &HeaderList, include_credentials: bool) -> Vec<String> {
+    let exposed = exposure(headers, include_credentials);
+    headers
+        .lowercase_names()
+        .into_iter()
+        .filter(|name| {
+            !is_forbidden_response_header(name)
+                && (SAFELISTED_RESPONSE_HEADERS.contains(&name.as_str())
+                    || match &exposed {
+                        Exposure::All => true,
+                        Exposure::Names(list) => list.contains(name),
+                        Exposure::None | Exposure::Invalid(_) => false,
+                    })
+        })
+        .collect()
+}
+
+/// Readable header names of a basic (same-origin) response.
+pub fn basic_readable_headers(headers: &HeaderList) -> Vec<String> {
+    headers
+        .lowercase_names()
+        .into_iter()
+        .filter(|n| !is_forbidden_response_header(n))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(lines: &[(&str, &str)]) -> HeaderList {
+        lines.iter().copied().collect()
+    }
+
+    #[test]
+    fn safelisted_plus_exposed_never_set_cookie() {
+        let headers = h(&[
+            ("Content-Type", "text/plain"),
+            ("ETag", "\"x\""),
+            ("Set-Cookie", "a=b"),
+            ("Access-Control-Expose-Headers", "ETag, Set-Cookie"),
+        ]);
+        assert_eq!(
+            cors_readable_headers(&headers, false),
+            ["content-type", "etag"]
+        );
+    }
+
+    #[test]
+    fn star_exposes_everything_only_without_credentials() {
+        let headers = h(&[
+            ("Access-Control-Expose-Headers", "*"),
+            ("Test", "X"),
+            ("Set-Cookie", "X"),
+        ]);
+        assert_eq!(
+            cors_readable_headers(&headers, false),
+            ["access-control-expose-headers", "test"]
+        );
+        assert!(cors_readable_headers(&headers, true).is_empty());
+    }
+
+    #[test]
+    fn an_invalid_token_discards_the_whole_list() {
+        let headers = h(&[("BB-8", "hey"), ("Access-Control-Expose-Headers", "\"bb-8\",bb-8")]);
+        assert!(cors_readable_headers(&headers, false).is_empty());
+    }
+}

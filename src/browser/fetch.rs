@@ -1,0 +1,986 @@
+//! The fetch itself: from the script's call to what it can read, step by step.
+//!
+//! This follows <https://fetch.spec.whatwg.org/#main-fetch> and the engine differences of
+//! spec/browser-cors.md, asking the [`Server`] for each response. It is the only place that
+//! orders the steps; the checks live in their own modules.
+
+use super::console::{console_lines, Context};
+use super::cors_check::{cors_check, Failure};
+use super::engine::Engine;
+use super::exposure::{basic_readable_headers, cors_readable_headers, exposure, Exposure};
+use super::preflight::{check_preflight_response, preflight_request, Asked};
+use super::safelist::{
+    cors_unsafe_request_header_names, is_forbidden_request_header, is_no_cors_safelisted_name,
+    safelist_verdict,
+};
+use crate::error::Error;
+use crate::http::{HeaderList, Method, MethodError, Origin, Request, Response, Server};
+use crate::scenario::{Api, BodyKind, BodySpec, Browser, Credentials, Mode, RequestSpec};
+use crate::trace::{
+    BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step, StepResult, Trace,
+};
+use url::Url;
+
+/// At most this many redirects are followed (<https://fetch.spec.whatwg.org/#http-redirect-fetch>).
+const MAX_REDIRECTS: usize = 20;
+
+/// Simulates one request of `browser` against `server`.
+///
+/// `Err` only for input that cannot be simulated at all (an origin or URL that is not one);
+/// everything the browser itself refuses is a blocked [`Trace`].
+pub fn fetch(spec: &RequestSpec, browser: Browser, server: &dyn Server) -> Result<Trace, Error> {
+    let origin = Origin::parse(&spec.origin)
+        .map_err(|e| Error::scenario(format!("request.origin: {e}"), None))?;
+    let url = Url::parse(spec.url.trim()).map_err(|e| {
+        Error::scenario(
+            format!(
+                "request.url: {:?} is not an absolute URL ({e}); write it like https://bucket.s3.amazonaws.com/key",
+                spec.url
+            ),
+            None,
+        )
+    })?;
+    let mut run = Run::new(spec, browser, origin, url);
+    run.go(server);
+    Ok(run.finish())
+}
+
+/// One run's state: the request as it evolves and the trace being written.
+struct Run<'a> {
+    spec: &'a RequestSpec,
+    engine: Engine,
+    origin: Origin,
+    url: Url,
+    initial_url: Url,
+    api: Api,
+    mode: Mode,
+    include: bool,
+    method: Method,
+    headers: HeaderList,
+    use_preflight_flag: bool,
+    tainted: bool,
+    trace: Trace,
+}
+
+impl<'a> Run<'a> {
+    fn new(spec: &'a RequestSpec, browser: Browser, origin: Origin, url: Url) -> Run<'a> {
+        Run {
+            spec,
+            engine: Engine(browser),
+            origin,
+            initial_url: url.clone(),
+            url,
+            api: spec.api,
+            mode: spec.mode,
+            include: spec.credentials == Credentials::Include,
+            method: Method::get(),
+            headers: HeaderList::new(),
+            use_preflight_flag: false,
+            tainted: false,
+            trace: Trace {
+                outcome: Outcome::Allowed,
+                cross_origin: false,
+                preflight: None,
+                request: None,
+                response: None,
+                redirects: Vec::new(),
+                blocked: None,
+                readable_headers: Vec::new(),
+                js: JsView {
+                    response_type: "error".into(),
+                    status: 0,
+                    error: None,
+                    body_readable: false,
+                },
+                steps: Vec::new(),
+                browser,
+                sequence: Vec::new(),
+            },
+        }
+    }
+
+    fn finish(self) -> Trace {
+        self.trace
+    }
+
+    fn browser(&self) -> Browser {
+        self.engine.browser()
+    }
+
+    fn step(&mut self, phase: Phase, title: &str, result: StepResult, detail: String, source: &str) {
+        self.trace.steps.push(Step {
+            phase,
+            title: title.to_string(),
+            result,
+            detail,
+            source: source.to_string(),
+        });
+    }
+
+    /// The serialized request origin: `null` once a redirect tainted it
+    /// (<https://fetch.spec.whatwg.org/#serializing-a-request-origin>).
+    fn origin_header(&self) -> String {
+        if self.tainted {
+            "null".into()
+        } else {
+            self.origin.serialize()
+        }
+    }
+
+    fn effective_origin(&self) -> Origin {
+        if self.tainted {
+            Origin::Opaque
+        } else {
+            self.origin.clone()
+        }
+    }
+
+    fn go(&mut self, server: &dyn Server) {
+        if !self.prepare() {
+            return;
+        }
+        let url_origin = Origin::of_url(&self.url);
+        let same_origin = self.origin.same_origin(&url_origin);
+        self.trace.cross_origin = !same_origin;
+        if same_origin {
+            self.step(
+                Phase::Page,
+                "Same-origin request",
+                StepResult::Info,
+                format!(
+                    "The page's origin {} is the URL's origin (same scheme, host and port), so CORS does not apply: no preflight, no Origin check, and script reads the whole response.",
+                    self.origin
+                ),
+                "Fetch §4.1 main fetch, step 12 (same-origin: basic)",
+            );
+            self.basic_fetch(server);
+            return;
+        }
+        self.step(
+            Phase::Page,
+            "Cross-origin request",
+            StepResult::Info,
+            cross_origin_detail(&self.origin, &url_origin),
+            "HTML §7.1.1 same origin; Fetch §4.1 main fetch",
+        );
+        match self.mode {
+            Mode::SameOrigin => self.block_before_sending_mode(),
+            Mode::NoCors => self.no_cors_fetch(server),
+            Mode::Cors => {
+                if !matches!(self.url.scheme(), "http" | "https") {
+                    self.block_scheme();
+                } else {
+                    self.cors_fetch(server);
+                }
+            }
+        }
+    }
+
+    /// Method, headers, body and API rules applied before anything is sent. Returns false when
+    /// the API throws.
+    fn prepare(&mut self) -> bool {
+        let spec = self.spec;
+        if self.api == Api::Xhr {
+            if self.mode != Mode::Cors {
+                self.step(
+                    Phase::Page,
+                    "XMLHttpRequest is always in cors mode",
+                    StepResult::Info,
+                    "XMLHttpRequest has no mode option: its requests use mode cors, so the mode setting is ignored.".into(),
+                    "XMLHttpRequest §4.5.6 send()",
+                );
+                self.mode = Mode::Cors;
+            }
+            if spec.credentials == Credentials::Omit {
+                self.step(
+                    Phase::Page,
+                    "XMLHttpRequest cannot omit credentials",
+                    StepResult::Info,
+                    "XMLHttpRequest has only withCredentials: false means credentials mode same-origin, so omit is treated as same-origin.".into(),
+                    "XMLHttpRequest §4.5.6 send()",
+                );
+            }
+        }
+        // Method: token check, forbidden methods, normalization.
+        self.method = match Method::normalize(spec.method.trim()) {
+            Ok(m) => m,
+            Err(e) => {
+                let text = self.method_error_text(&e);
+                self.block_type_error(
+                    "The method is refused",
+                    format!("{e} The API throws before sending anything."),
+                    text,
+                    "Fetch §5.4 Request constructor (method), §2.2.1 forbidden method",
+                );
+                return false;
+            }
+        };
+        if self.method.as_str() != spec.method.trim() {
+            let m = self.method.clone();
+            self.step(
+                Phase::Page,
+                "Method normalized",
+                StepResult::Info,
+                format!(
+                    "{:?} becomes {m}: fetch uppercases only DELETE, GET, HEAD, OPTIONS, POST and PUT.",
+                    spec.method
+                ),
+                "Fetch §2.2.1 normalize a method",
+            );
+        } else if self.method.as_str() != self.method.as_str().to_ascii_uppercase() {
+            let m = self.method.clone();
+            self.step(
+                Phase::Page,
+                "Method kept as written",
+                StepResult::Warn,
+                format!(
+                    "{m} is not uppercased: fetch normalizes only DELETE, GET, HEAD, OPTIONS, POST and PUT, so the server sees {m}, and a server that allows {} does not allow {m}.",
+                    m.as_str().to_ascii_uppercase()
+                ),
+                "Fetch §2.2.1 normalize a method",
+            );
+        }
+        if self.mode == Mode::NoCors && !self.method.is_cors_safelisted() {
+            let text = match self.browser() {
+                Browser::Chrome => format!("TypeError: Failed to execute 'fetch' on 'Window': '{}' is unsupported in no-cors mode.", self.method),
+                Browser::Firefox => format!("TypeError: Window.fetch: Invalid request method {}.", self.method),
+                Browser::Safari => "TypeError: Method must be GET, POST or HEAD in no-cors mode.".into(),
+            };
+            self.block_type_error(
+                "no-cors allows only GET, HEAD and POST",
+                format!("mode no-cors only allows CORS-safelisted methods; {} is not one, so fetch throws before sending.", self.method),
+                text,
+                "Fetch §5.4 Request constructor, step 30",
+            );
+            return false;
+        }
+        // Headers: validity, forbidden names, the no-cors guard.
+        let mut dropped = Vec::new();
+        let mut kept = HeaderList::new();
+        for (name, value) in spec.headers.iter() {
+            if !crate::http::is_token(name) {
+                let text = self.header_error_text(name, true);
+                self.block_type_error(
+                    "A header name is invalid",
+                    format!("{name:?} is not a valid header name (an RFC 9110 token), so the API throws."),
+                    text,
+                    "Fetch §5.2 Headers, validate",
+                );
+                return false;
+            }
+            if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
+                let text = self.header_error_text(name, false);
+                self.block_type_error(
+                    "A header value is invalid",
+                    format!("The value of {name} holds NUL, CR or LF, so the API throws."),
+                    text,
+                    "Fetch §5.2 Headers, validate",
+                );
+                return false;
+            }
+            let value = crate::http::normalize_value(value);
+            if is_forbidden_request_header(name, value) {
+                dropped.push(format!("{name} (a forbidden header: the browser owns it)"));
+                continue;
+            }
+            if self.mode == Mode::NoCors
+                && (!is_no_cors_safelisted_name(name)
+                    || safelist_verdict(self.engine, name, value).is_err())
+            {
+                dropped.push(format!("{name} (not allowed in no-cors mode)"));
+                continue;
+            }
+            kept.append(name, value);
+        }
+        if !dropped.is_empty() {
+            self.step(
+                Phase::Page,
+                "Headers dropped silently",
+                StepResult::Warn,
+                format!(
+                    "The browser ignores {} without any error; the server never sees them.",
+                    dropped.join(", ")
+                ),
+                "Fetch §2.2.2 forbidden request-header, §5.2 Headers append (request / request-no-cors guard)",
+            );
+        }
+        self.headers = kept;
+        // Body: implicit Content-Type, and the bodies that force a preflight.
+        if let Some(body) = &spec.body {
+            if matches!(self.method.as_str(), "GET" | "HEAD") {
+                if self.api == Api::Fetch {
+                    let text = match self.browser() {
+                        Browser::Chrome => "TypeError: Failed to execute 'fetch' on 'Window': Request with GET/HEAD method cannot have body.".to_string(),
+                        Browser::Firefox => "TypeError: Window.fetch: HEAD or GET Request cannot have a body.".to_string(),
+                        Browser::Safari => "TypeError: Request has method 'GET' and cannot have a body".to_string(),
+                    };
+                    self.block_type_error(
+                        "GET and HEAD cannot have a body",
+                        "fetch() throws when a GET or HEAD request has a body.".into(),
+                        text,
+                        "Fetch §5.4 Request constructor, step 36",
+                    );
+                    return false;
+                }
+                self.step(
+                    Phase::Page,
+                    "Body ignored",
+                    StepResult::Info,
+                    "XMLHttpRequest's send() ignores the body of a GET or HEAD request.".into(),
+                    "XMLHttpRequest §4.5.6 send(), step 4",
+                );
+            } else {
+                self.apply_body(body);
+            }
+        }
+        if self.api == Api::Xhr && spec.upload_listeners {
+            self.use_preflight_flag = true;
+            self.step(
+                Phase::Page,
+                "Upload listeners force a preflight",
+                StepResult::Info,
+                "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".into(),
+                "XMLHttpRequest §4.5.6 send(), upload listener flag",
+            );
+        }
+        if self.include {
+            let detail = match self.api {
+                Api::Fetch => "credentials: include sends cookies and HTTP authentication to the other origin, and requires the response to echo the exact origin with Access-Control-Allow-Credentials: true.",
+                Api::Xhr => "withCredentials = true sends cookies and HTTP authentication to the other origin, and requires the response to echo the exact origin with Access-Control-Allow-Credentials: true.",
+            };
+            self.step(Phase::Page, "Credentials included", StepResult::Info, detail.into(), "Fetch §3.2.5 CORS protocol and credentials");
+        }
+        true
+    }
+
+    fn apply_body(&mut self, body: &BodySpec) {
+        let (kind, blob_type) = match body {
+            BodySpec::Text(_) => (BodyKind::String, None),
+            BodySpec::Typed { kind, blob_type } => (*kind, blob_type.clone()),
+        };
+        let implicit = match kind {
+            BodyKind::String => Some("text/plain;charset=UTF-8".to_string()),
+            BodyKind::Urlsearchparams => {
+                Some("application/x-www-form-urlencoded;charset=UTF-8".to_string())
+            }
+            BodyKind::Formdata => Some(
+                "multipart/form-data; boundary=----formdata-cors-sim-0123456789".to_string(),
+            ),
+            BodyKind::Blob => blob_type.filter(|t| !t.is_empty()),
+            BodyKind::Buffer | BodyKind::Stream => None,
+        };
+        if let Some(ct) = implicit {
+            if !self.headers.contains("content-type") {
+                self.step(
+                    Phase::Page,
+                    "Content-Type set by the body",
+                    StepResult::Info,
+                    format!("The body adds Content-Type: {ct}, since the script did not set one."),
+                    "Fetch §5.1 extract a body",
+                );
+                self.headers.append("Content-Type", ct);
+            }
+        }
+        if kind == BodyKind::Stream {
+            self.use_preflight_flag = true;
+            self.step(
+                Phase::Page,
+                "A stream body forces a preflight",
+                StepResult::Info,
+                "A ReadableStream body (with duplex: \"half\") sets the use-CORS-preflight flag.".into(),
+                "Fetch §5.4 Request constructor, step 41",
+            );
+        }
+    }
+
+    fn method_error_text(&self, e: &MethodError) -> String {
+        let (m, forbidden) = match e {
+            MethodError::NotAToken(m) => (m, false),
+            MethodError::Forbidden(m) => (m, true),
+        };
+        match (self.api, self.browser(), forbidden) {
+            (Api::Fetch, Browser::Chrome, true) => format!("TypeError: Failed to execute 'fetch' on 'Window': '{m}' HTTP method is unsupported."),
+            (Api::Fetch, Browser::Chrome, false) => format!("TypeError: Failed to execute 'fetch' on 'Window': '{m}' is not a valid HTTP method."),
+            (Api::Fetch, Browser::Firefox, _) => format!("TypeError: Window.fetch: Invalid request method {m}."),
+            (Api::Fetch, Browser::Safari, true) => "TypeError: Method is forbidden.".into(),
+            (Api::Fetch, Browser::Safari, false) => "TypeError: Method is not a valid HTTP token.".into(),
+            (Api::Xhr, Browser::Chrome, true) => format!("SecurityError: Failed to execute 'open' on 'XMLHttpRequest': '{m}' HTTP method is unsupported."),
+            (Api::Xhr, Browser::Chrome, false) => format!("SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': '{m}' is not a valid HTTP method."),
+            (Api::Xhr, _, true) => "SecurityError: The operation is insecure.".into(),
+            (Api::Xhr, _, false) => "SyntaxError: An invalid or illegal string was specified".into(),
+        }
+    }
+
+    fn header_error_text(&self, name: &str, bad_name: bool) -> String {
+        match (self.api, self.browser(), bad_name) {
+            (Api::Fetch, Browser::Chrome, true) => "TypeError: Failed to execute 'fetch' on 'Window': Invalid name".into(),
+            (Api::Fetch, Browser::Chrome, false) => "TypeError: Failed to execute 'fetch' on 'Window': Invalid value".into(),
+            (Api::Fetch, Browser::Firefox, true) => format!("TypeError: Window.fetch: {name} is an invalid header name."),
+            (Api::Fetch, Browser::Firefox, false) => format!("TypeError: Window.fetch: Cannot set value for header {name}."),
+            (Api::Fetch, Browser::Safari, _) => "TypeError: Invalid header name or value.".into(),
+            (Api::Xhr, Browser::Chrome, true) => format!("SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': '{name}' is not a valid HTTP header field name."),
+            (Api::Xhr, Browser::Chrome, false) => "SyntaxError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': The value is not a valid HTTP header field value.".into(),
+            (Api::Xhr, _, _) => "SyntaxError: An invalid or illegal string was specified".into(),
+        }
+    }
+
+    /// The API throws: nothing is sent, and script gets the exception.
+    fn block_type_error(&mut self, title: &str, detail: String, text: String, source: &str) {
+        self.step(Phase::Page, title, StepResult::Fail, detail, source);
+        self.trace.outcome = Outcome::Blocked;
+        self.trace.blocked = Some(Blocked {
+            stage: Stage::Request,
+            reason: BlockReason::InvalidRequest,
+            console: format!("Uncaught (in promise) {text}"),
+            console_lines: vec![format!("Uncaught (in promise) {text}")],
+        });
+        self.trace.js = JsView {
+            response_type: "error".into(),
+            status: 0,
+            error: Some(text),
+            body_readable: false,
+        };
+    }
+
+    fn block_before_sending_mode(&mut self) {
+        let url = self.url.to_string();
+        let origin = self.origin.serialize();
+        let line = match self.browser() {
+            Browser::Chrome => format!("Fetch API cannot load {url}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {origin}."),
+            Browser::Firefox => format!("Security Error: Content at {origin}/ may not load data from {url}."),
+            Browser::Safari => format!("Fetch API cannot load {url}."),
+        };
+        self.step(
+            Phase::Page,
+            "mode same-origin refuses other origins",
+            StepResult::Fail,
+            "The request's mode is same-origin and the URL is cross-origin, so the fetch fails with a network error before anything is sent.".into(),
+            "Fetch §4.1 main fetch, step 12 (mode same-origin)",
+        );
+        self.network_error(Stage::Request, BlockReason::DisallowedByMode, line.clone(), vec![line]);
+    }
+
+    fn block_scheme(&mut self) {
+        let url = self.url.to_string();
+        let scheme = self.url.scheme().to_string();
+        self.step(
+            Phase::Page,
+            "The scheme cannot do CORS",
+            StepResult::Fail,
+            format!("{scheme}: URLs cannot be fetched cross-origin in cors mode; only http and https can."),
+            "Fetch §4.1 main fetch, step 12 (scheme is not HTTP(S))",
+        );
+        if (self.browser(), self.api) == (Browser::Chrome, Api::Fetch) {
+            // Blink's FetchManager refuses the scheme before the network service's CORS code.
+            let line = format!("Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.");
+            self.network_error(Stage::Request, BlockReason::CorsDisabledScheme, line.clone(), vec![line]);
+            return;
+        }
+        let failure = Failure::new(
+            BlockReason::CorsDisabledScheme,
+            "http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted",
+            String::new(),
+        );
+        self.block(Stage::Request, &failure, 0);
+    }
+
+    fn network_error(&mut self, stage: Stage, reason: BlockReason, console: String, lines: Vec<String>) {
+        self.trace.outcome = Outcome::Blocked;
+        self.trace.blocked = Some(Blocked {
+            stage,
+            reason,
+            console,
+            console_lines: lines,
+        });
+        let error = self.engine.network_error_text(self.api).to_string();
+        self.trace.js = JsView {
+            response_type: "error".into(),
+            status: 0,
+            error: Some(error.clone()),
+            body_readable: false,
+        };
+        let detail = match self.api {
+            Api::Fetch => format!("The promise rejects with {error}. Script sees no status, no headers and no reason: the reason is only in the console."),
+            Api::Xhr => "The XMLHttpRequest fires error: status is 0, statusText is empty, and no header is readable. The reason is only in the console.".into(),
+        };
+        self.step(Phase::Js, "Script gets a network error", StepResult::Fail, detail, "Fetch §4.1 main fetch (network error)");
+    }
+
+    /// Blocks on a failed check, with the engine's console text.
+    fn block(&mut self, stage: Stage, failure: &Failure, status: u16) {
+        let origin = self.origin_header();
+        let url = self.url.to_string();
+        let initial = self.initial_url.to_string();
+        let ctx = Context {
+            browser: self.browser(),
+            api: self.api,
+            url: &url,
+            initial_url: Some(&initial),
+            origin: &origin,
+            status,
+            stage,
+        };
+        let (line, lines) = console_lines(&ctx, failure);
+        self.network_error(stage, failure.reason, line, lines);
+    }
+
+    /// The author's request with the browser's Origin header, as sent.
+    fn actual_request(&self, with_origin: bool) -> Request {
+        let mut headers = self.headers.clone();
+        if with_origin {
+            headers.append("Origin", self.origin_header());
+        }
+        Request {
+            method: self.method.to_string(),
+            url: self.url.to_string(),
+            headers,
+        }
+    }
+
+    fn server_step(&mut self, response: &Response) {
+        if let Some(p) = &response.provenance {
+            let mut detail = p.summary.clone();
+            for miss in &p.rejected_rules {
+                let at = miss.span.map(|s| format!(" (line {})", s.line)).unwrap_or_default();
+                let id = miss.id.as_deref().map(|i| format!(" \"{i}\"")).unwrap_or_default();
+                detail.push_str(&format!(
+                    "\nRule {}{id}{at}: {}",
+                    miss.index + 1,
+                    miss.reason
+                ));
+            }
+            if let Some(m) = &p.matched_rule {
+                let at = m.span.map(|s| format!(" (line {})", s.line)).unwrap_or_default();
+                let id = m.id.as_deref().map(|i| format!(" \"{i}\"")).unwrap_or_default();
+                detail.push_str(&format!("\nRule {}{id}{at} matched.", m.index + 1));
+            }
+            for n in &p.notes {
+                detail.push_str(&format!("\nNote: {n}"));
+            }
+            let source = match p.provider.as_str() {
+                "s3" => "Amazon S3 User Guide: How does Amazon S3 evaluate the CORS configuration",
+                _ => "The scenario's literal responses",
+            };
+            self.step(
+                Phase::Server,
+                &format!("Server answers {}", response.status),
+                StepResult::Info,
+                detail,
+                source,
+            );
+        }
+    }
+
+    /// A same-origin request: a basic fetch, fully readable.
+    fn basic_fetch(&mut self, server: &dyn Server) {
+        // Same-origin requests carry Origin only for methods other than GET and HEAD.
+        let with_origin = !matches!(self.method.as_str(), "GET" | "HEAD");
+        let request = self.actual_request(with_origin);
+        let response = server.respond_to_hop(&request, 0);
+        self.server_step(&response);
+        self.trace.readable_headers = basic_readable_headers(&response.headers);
+        self.trace.js = JsView {
+            response_type: "basic".into(),
+            status: response.status,
+            error: None,
+            body_readable: true,
+        };
+        self.step(
+            Phase::Js,
+            "Script reads the whole response",
+            StepResult::Pass,
+            format!(
+                "A same-origin response is a basic response: status {} and every header except Set-Cookie are readable.",
+                response.status
+            ),
+            "Fetch §4.1 main fetch (basic filtered response)",
+        );
+        self.trace.request = Some(request);
+        self.trace.response = Some(response);
+    }
+
+    /// `mode: "no-cors"`: sent without a preflight; script gets an opaque response.
+    fn no_cors_fetch(&mut self, server: &dyn Server) {
+        let with_origin = !matches!(self.method.as_str(), "GET" | "HEAD");
+        let request = self.actual_request(with_origin);
+        let response = server.respond_to_hop(&request, 0);
+        self.server_step(&response);
+        self.step(
+            Phase::Actual,
+            "No CORS check in no-cors mode",
+            StepResult::Info,
+            "mode no-cors never fails on CORS grounds: Access-Control-Allow-Origin is ignored and the response becomes opaque.".into(),
+            "Fetch §4.1 main fetch, step 12 (no-cors: opaque tainting)",
+        );
+        self.trace.js = JsView {
+            response_type: "opaque".into(),
+            status: 0,
+            error: None,
+            body_readable: false,
+        };
+        self.step(
+            Phase::Js,
+            "Script gets an opaque response",
+            StepResult::Info,
+            format!(
+                "The promise resolves with type \"opaque\": status 0 (the server said {}), no headers, an empty body. Good for <img>-like uses and fire-and-forget requests, useless for reading data.",
+                response.status
+            ),
+            "Fetch §2.2.6 opaque filtered response",
+        );
+        self.trace.request = Some(request);
+        self.trace.response = Some(response);
+    }
+
+    fn cors_fetch(&mut self, server: &dyn Server) {
+        let unsafe_headers = cors_unsafe_request_header_names(self.engine, &self.headers);
+        let mut reasons = Vec::new();
+        if self.use_preflight_flag {
+            reasons.push("the use-CORS-preflight flag is set".to_string());
+        }
+        if !self.method.is_cors_safelisted() {
+            reasons.push(format!(
+                "method {} is not CORS-safelisted (only GET, HEAD and POST are)",
+                self.method
+            ));
+        }
+        reasons.extend(unsafe_headers.reasons.iter().cloned());
+        if reasons.is_empty() {
+            self.step(
+                Phase::Page,
+                "No preflight needed",
+                StepResult::Info,
+                format!(
+                    "{} with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.",
+                    self.method
+                ),
+                "Fetch §4.1 main fetch, step 12; §4.6 HTTP fetch",
+            );
+        } else {
+            self.step(
+                Phase::Page,
+                "Preflight needed",
+                StepResult::Info,
+                format!("The browser must ask first, because {}.", reasons.join("; ")),
+                "Fetch §4.6 HTTP fetch, step 4 (makeCORSPreflight)",
+            );
+            if !self.preflight(server, &unsafe_headers.names, reasons) {
+                return;
+            }
+        }
+        self.actual(server);
+    }
+
+    /// Sends the preflight and checks its answer; false when it failed.
+    fn preflight(&mut self, server: &dyn Server, unsafe_names: &[String], reasons: Vec<String>) -> bool {
+        let request = preflight_request(
+            self.url.as_str(),
+            &self.method,
+            unsafe_names,
+            &self.effective_origin(),
+        );
+        self.step(
+            Phase::Preflight,
+            "Preflight request sent",
+            StepResult::Info,
+            format!(
+                "OPTIONS {} with Access-Control-Request-Method: {}{}. It carries no cookies, whatever the credentials mode.",
+                self.url,
+                self.method,
+                if unsafe_names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and Access-Control-Request-Headers: {}", unsafe_names.join(","))
+                }
+            ),
+            "Fetch §4.9 CORS-preflight fetch",
+        );
+        let response = server.respond_to_hop(&request, 0);
+        self.server_step(&response);
+        let status = response.status;
+        let origin = self.effective_origin();
+        let asked = Asked {
+            method: &self.method,
+            unsafe_names,
+            author_headers: &self.headers,
+            origin: &origin,
+            include_credentials: self.include,
+        };
+        let result = check_preflight_response(self.engine, &response, &asked);
+        let (notes, outcome) = match result {
+            Ok((notes, granted)) => (notes, Ok(granted)),
+            Err((notes, failure)) => (notes, Err(failure)),
+        };
+        for n in notes {
+            let result = if n.warn { StepResult::Warn } else { StepResult::Pass };
+            self.step(Phase::Preflight, &n.title, result, n.detail, &n.source);
+        }
+        self.trace.preflight = Some(Preflight {
+            reasons,
+            request,
+            response: Some(response),
+            from_cache: false,
+        });
+        match outcome {
+            Ok(granted) => {
+                let max_age = self.max_age_detail(granted.max_age.as_deref());
+                self.step(
+                    Phase::Preflight,
+                    "Preflight passed",
+                    StepResult::Pass,
+                    format!("The actual request may be sent. {max_age}"),
+                    "Fetch §4.9 CORS-preflight fetch, steps 7–8; §4.10 CORS-preflight cache",
+                );
+                true
+            }
+            Err(f) => {
+                self.step(
+                    Phase::Preflight,
+                    &f.title,
+                    StepResult::Fail,
+                    format!("{} The actual request is never sent.", f.failure.explanation),
+                    &f.source,
+                );
+                self.block(Stage::Preflight, &f.failure, status);
+                false
+            }
+        }
+    }
+
+    fn max_age_detail(&self, max_age: Option<&str>) -> String {
+        let cap = self.engine.max_age_cap();
+        let name = self.browser().display_name();
+        match max_age {
+            None => "Without Access-Control-Max-Age the result is cached for 5 seconds.".into(),
+            Some(v) => match v.parse::<u64>() {
+                Ok(0) => format!("Access-Control-Max-Age: 0 means {name} does not reuse this preflight."),
+                Ok(n) if n > cap => format!("Access-Control-Max-Age: {n} is capped at {cap} seconds by {name}."),
+                Ok(n) => format!("{name} caches the result for {n} seconds (Access-Control-Max-Age)."),
+                Err(_) => format!("Access-Control-Max-Age: {v:?} is not a number of seconds; {name} treats it as absent."),
+            },
+        }
+    }
+
+    /// The actual request, its redirects, and the CORS check of the final response.
+    fn actual(&mut self, server: &dyn Server) {
+        let mut hop = 0;
+        loop {
+            let request = self.actual_request(true);
+            if hop == 0 {
+                let creds = if self.include {
+                    " Cookies and HTTP authentication for the target are attached."
+                } else {
+                    " No cookies are attached (credentials are not include)."
+                };
+                self.step(
+                    Phase::Actual,
+                    "Actual request sent",
+                    StepResult::Info,
+                    format!("{} {} with Origin: {}.{creds}", self.method, self.url, self.origin_header()),
+                    "Fetch §4.6 HTTP fetch; §3.1 Origin header",
+                );
+            }
+            let response = server.respond_to_hop(&request, hop);
+            self.server_step(&response);
+            if response.is_redirect() {
+                if !self.follow_redirect(request, response, hop) {
+                    return;
+                }
+                hop += 1;
+                continue;
+            }
+            self.trace.request = Some(request);
+            let status = response.status;
+            let checked = cors_check(self.engine, &response, &self.effective_origin(), self.include);
+            match checked {
+                Ok(passed) => {
+                    self.step(
+                        Phase::Actual,
+                        "Response passes the CORS check",
+                        StepResult::Pass,
+                        passed,
+                        "Fetch §4.10 CORS check",
+                    );
+                    self.read(&response);
+                    self.trace.response = Some(response);
+                }
+                Err(f) => {
+                    self.step(
+                        Phase::Actual,
+                        "Response fails the CORS check",
+                        StepResult::Fail,
+                        format!(
+                            "{} The request did reach the server and had its effects (an upload is stored); only reading the response is blocked.",
+                            f.explanation
+                        ),
+                        "Fetch §4.10 CORS check",
+                    );
+                    self.trace.response = Some(response);
+                    self.block(Stage::Response, &f, status);
+                }
+            }
+            return;
+        }
+    }
+
+    /// Checks a redirect response and moves the request to its Location; false when blocked.
+    fn follow_redirect(&mut self, request: Request, response: Response, hop: usize) -> bool {
+        let status = response.status;
+        let location = response.headers.get("location").unwrap_or_default();
+        if let Err(f) = cors_check(self.engine, &response, &self.effective_origin(), self.include) {
+            self.step(
+                Phase::Actual,
+                &format!("Redirect {status} fails the CORS check"),
+                StepResult::Fail,
+                format!("A cross-origin redirect must pass the CORS check itself. {}", f.explanation),
+                "Fetch §4.4 HTTP-redirect fetch; §4.10 CORS check",
+            );
+            self.trace.redirects.push(Hop { request, response });
+            self.block(Stage::Response, &f, status);
+            return false;
+        }
+        let next = match self.url.join(&location) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            _ => {
+                let f = Failure::new(
+                    BlockReason::CorsDisabledScheme,
+                    "http, https",
+                    format!("The redirect's Location {location:?} is not an http(s) URL."),
+                );
+                self.step(Phase::Actual, "Redirect to an unusable URL", StepResult::Fail, f.explanation.clone(), "Fetch §4.4 HTTP-redirect fetch, step 3");
+                self.trace.redirects.push(Hop { request, response });
+                self.block(Stage::Response, &f, status);
+                return false;
+            }
+        };
+        if hop + 1 > MAX_REDIRECTS {
+            let f = Failure::new(BlockReason::InvalidRequest, "", "More than 20 redirects.".into());
+            self.step(Phase::Actual, "Too many redirects", StepResult::Fail, "Fetch gives up after 20 redirects.".into(), "Fetch §4.4 HTTP-redirect fetch, step 6");
+            self.trace.redirects.push(Hop { request, response });
+            self.network_error(Stage::Response, f.reason, String::new(), Vec::new());
+            return false;
+        }
+        let next_origin = Origin::of_url(&next);
+        if (!next.username().is_empty() || next.password().is_some())
+            && !self.origin.same_origin(&next_origin)
+        {
+            let f = Failure::new(
+                BlockReason::RedirectContainsCredentials,
+                next.as_str(),
+                format!("The redirect's Location {next} carries a user name or password, which a cross-origin CORS request may not follow."),
+            );
+            self.step(Phase::Actual, "Redirect carries credentials", StepResult::Fail, f.explanation.clone(), "Fetch §4.4 HTTP-redirect fetch, step 8");
+            self.trace.redirects.push(Hop { request, response });
+            self.block(Stage::Response, &f, status);
+            return false;
+        }
+        // Redirect-taint: a hop to another origin, from a URL that is not the page's origin,
+        // makes the Origin header `null` from then on.
+        let current_origin = Origin::of_url(&self.url);
+        if !next_origin.same_origin(&current_origin) && !self.origin.same_origin(&current_origin) {
+            if !self.tainted {
+                self.step(
+                    Phase::Actual,
+                    "Origin becomes null",
+                    StepResult::Warn,
+                    format!("The request moved from {current_origin} to another origin, {next_origin}, so its origin is tainted: it now sends Origin: null, and only Access-Control-Allow-Origin: null or * can allow it."),
+                    "Fetch §3.1 request tainted origin",
+                );
+            }
+            self.tainted = true;
+        }
+        if !next_origin.same_origin(&current_origin) && self.headers.contains("authorization") {
+            self.headers.remove("authorization");
+            self.step(Phase::Actual, "Authorization removed", StepResult::Info, "A redirect to another origin drops the Authorization header.".into(), "Fetch §4.4 HTTP-redirect fetch, step 13");
+        }
+        if (matches!(status, 301 | 302) && self.method == "POST")
+            || (status == 303 && !matches!(self.method.as_str(), "GET" | "HEAD"))
+        {
+            self.step(Phase::Actual, "Method becomes GET", StepResult::Info, format!("A {status} turns {} into GET and drops the body and its headers.", self.method), "Fetch §4.4 HTTP-redirect fetch, step 12");
+            self.method = Method::get();
+            for h in ["content-type", "content-encoding", "content-language", "content-location"] {
+                self.headers.remove(h);
+            }
+        }
+        self.step(
+            Phase::Actual,
+            &format!("Redirect {status} followed"),
+            StepResult::Pass,
+            format!("The redirect passed the CORS check; the browser follows Location to {next}."),
+            "Fetch §4.4 HTTP-redirect fetch",
+        );
+        self.trace.redirects.push(Hop { request, response });
+        self.url = next;
+        true
+    }
+
+    /// What script can read of a CORS response that passed the check.
+    fn read(&mut self, response: &Response) {
+        let readable = cors_readable_headers(&response.headers, self.include);
+        let hidden: Vec<String> = response
+            .headers
+            .lowercase_names()
+            .into_iter()
+            .filter(|n| !readable.contains(n))
+            .collect();
+        let exposure_note = match exposure(&response.headers, self.include) {
+            Exposure::None => "No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable.".to_string(),
+            Exposure::Invalid(bad) => format!("Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored."),
+            Exposure::All => "Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included.".to_string(),
+            Exposure::Names(names) => {
+                let star = if self.include && names.iter().any(|n| n == "*") {
+                    " With credentials, * is not a wildcard."
+                } else {
+                    ""
+                };
+                format!("Access-Control-Expose-Headers exposes {}.{star}", names.join(", "))
+            }
+        };
+        let mut detail = format!(
+            "Status {} and the body are readable. Readable headers: {}. {exposure_note}",
+            response.status,
+            if readable.is_empty() { "none".to_string() } else { readable.join(", ") }
+        );
+        if !hidden.is_empty() {
+            detail.push_str(&format!(" Hidden from script: {}.", hidden.join(", ")));
+        }
+        self.step(Phase::Js, "Script reads the response", StepResult::Pass, detail, "Fetch §2.2.6 CORS filtered response");
+        self.trace.readable_headers = readable;
+        self.trace.js = JsView {
+            response_type: "cors".into(),
+            status: response.status,
+            error: None,
+            body_readable: true,
+        };
+    }
+}
+
+fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
+    match (page, target) {
+        (Origin::Opaque, _) => format!("The page's origin is opaque (null), so every URL, {target} included, is cross-origin."),
+        (
+            Origin::Tuple { scheme: s1, host: h1, port: p1 },
+            Origin::Tuple { scheme: s2, host: h2, port: p2 },
+        ) => {
+            let mut diffs = Vec::new();
+            if s1 != s2 {
+                diffs.push(format!("scheme {s1} vs {s2}"));
+            }
+            if h1 != h2 {
+                diffs.push(format!("host {h1} vs {h2}"));
+            }
+            if p1 != p2 {
+                let show = |p: &Option<u16>, s: &str| match p {
+                    Some(p) => p.to_string(),
+                    None => format!("default for {s}"),
+                };
+                diffs.push(format!("port {} vs {}", show(p1, s1), show(p2, s2)));
+            }
+            format!(
+                "The page {page} and the URL's origin {target} differ ({}), so this is a CORS request: the browser adds Origin and checks the response.",
+                diffs.join(", ")
+            )
+        }
+        (_, Origin::Opaque) => "The URL has no tuple origin, so the request is cross-origin.".into(),
+    }
+}

@@ -1,0 +1,264 @@
+//! An ordered header list, as the Fetch standard defines it.
+//!
+//! <https://fetch.spec.whatwg.org/#concept-header-list>: a list of (name, value) pairs where the
+//! same name may appear more than once, looked up case-insensitively. We keep the original
+//! spelling and the line order because the raw-HTTP view shows them, and because engines differ
+//! on repeated lines (Firefox counts `Access-Control-Allow-Origin` *lines*; Chrome combines them).
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// HTTP whitespace: <https://fetch.spec.whatwg.org/#http-whitespace>.
+pub fn is_http_whitespace(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' ')
+}
+
+/// Strips leading and trailing HTTP whitespace, the "normalize" step that
+/// <https://fetch.spec.whatwg.org/#concept-header-value-normalize> applies to every value.
+pub fn normalize_value(value: &str) -> &str {
+    value.trim_matches(is_http_whitespace)
+}
+
+/// An RFC 9110 `tchar`: <https://fetch.spec.whatwg.org/#token> reuses it for methods and names.
+pub fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// True when `s` is a non-empty RFC 9110 token.
+pub fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_char)
+}
+
+/// An ordered, case-insensitive list of header lines, repeated names kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderList {
+    lines: Vec<(String, String)>,
+}
+
+impl HeaderList {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends one header line, keeping any earlier line of the same name.
+    pub fn append(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.lines.push((name.into(), value.into()));
+    }
+
+    /// Removes every line called `name` and appends one line with `value`.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.remove(name);
+        self.append(name, value);
+    }
+
+    /// Removes every line called `name` (case-insensitively).
+    pub fn remove(&mut self, name: &str) {
+        self.lines.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+    }
+
+    /// Whether any line is called `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.lines.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Every value of `name`, one per line, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.lines
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// How many lines are called `name`.
+    pub fn count(&self, name: &str) -> usize {
+        self.get_all(name).count()
+    }
+
+    /// The combined value of `name`: every line's normalized value joined with `", "`, or `None`
+    /// when no line has that name. This is Fetch's "get" (<https://fetch.spec.whatwg.org/#concept-header-list-get>),
+    /// and also what Chromium's `GetNormalizedHeader` returns.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let mut values = self.get_all(name).peekable();
+        values.peek()?;
+        Some(
+            values
+                .map(normalize_value)
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+    }
+
+    /// The lines, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.lines.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when there is no line.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The distinct names, lowercased, in first-appearance order.
+    pub fn lowercase_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (n, _) in &self.lines {
+            let lower = n.to_ascii_lowercase();
+            if !names.contains(&lower) {
+                names.push(lower);
+            }
+        }
+        names
+    }
+
+    /// The same list with repeated names folded into one line each (first position kept, values
+    /// joined with `", "`), which is how Chromium and WebKit hold request headers
+    /// (browser-cors.md §2 item 3).
+    pub fn combined(&self) -> HeaderList {
+        let mut out = HeaderList::new();
+        for (name, value) in &self.lines {
+            if let Some(existing) = out
+                .lines
+                .iter_mut()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                existing.1.push_str(", ");
+                existing.1.push_str(value);
+            } else {
+                out.append(name.clone(), value.clone());
+            }
+        }
+        out
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for HeaderList {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        HeaderList {
+            lines: iter
+                .into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect(),
+        }
+    }
+}
+
+/// Serialized as the contract's list of `[name, value]` pairs (design.md §4.1).
+impl Serialize for HeaderList {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.lines.len()))?;
+        for (n, v) in &self.lines {
+            seq.serialize_element(&[n, v])?;
+        }
+        seq.end()
+    }
+}
+
+/// Accepts either a list of `[name, value]` pairs (repeats allowed, order kept) or an object
+/// whose values are a string or a list of strings (one header line each), as design.md §4.1 says.
+impl<'de> Deserialize<'de> for HeaderList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeaderListVisitor;
+
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+
+        impl<'de> Visitor<'de> for HeaderListVisitor {
+            type Value = HeaderList;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of [name, value] pairs or an object of header values")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HeaderList, A::Error> {
+                let mut list = HeaderList::new();
+                while let Some(pair) = seq.next_element::<Vec<String>>()? {
+                    match <[String; 2]>::try_from(pair) {
+                        Ok([n, v]) => list.append(n, v),
+                        Err(pair) => {
+                            return Err(de::Error::invalid_length(
+                                pair.len(),
+                                &"a [name, value] pair of two strings",
+                            ))
+                        }
+                    }
+                }
+                Ok(list)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderList, A::Error> {
+                let mut list = HeaderList::new();
+                while let Some((name, value)) = map.next_entry::<String, OneOrMany>()? {
+                    match value {
+                        OneOrMany::One(v) => list.append(name, v),
+                        OneOrMany::Many(vs) => {
+                            for v in vs {
+                                list.append(name.clone(), v);
+                            }
+                        }
+                    }
+                }
+                Ok(list)
+            }
+        }
+
+        deserializer.deserialize_any(HeaderListVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_is_case_insensitive_and_combines_lines_with_comma_space() {
+        let mut h = HeaderList::new();
+        h.append("Access-Control-Allow-Origin", " * ");
+        h.append("access-control-allow-origin", "https://a.example");
+        assert_eq!(
+            h.get("ACCESS-CONTROL-ALLOW-ORIGIN").as_deref(),
+            Some("*, https://a.example")
+        );
+        assert_eq!(h.count("access-control-allow-origin"), 2);
+        assert_eq!(h.get("vary"), None);
+    }
+
+    #[test]
+    fn both_json_shapes_keep_order_and_repeats() {
+        let pairs: HeaderList =
+            serde_json::from_str(r#"[["X-A","1"],["x-b","2"],["X-A","3"]]"#).unwrap();
+        let object: HeaderList = serde_json::from_str(r#"{"X-A":["1","3"],"x-b":"2"}"#).unwrap();
+        assert_eq!(pairs.get("x-a").as_deref(), Some("1, 3"));
+        assert_eq!(object.get("x-a").as_deref(), Some("1, 3"));
+        assert_eq!(
+            serde_json::to_string(&pairs).unwrap(),
+            r#"[["X-A","1"],["x-b","2"],["X-A","3"]]"#
+        );
+    }
+
+    #[test]
+    fn a_pair_of_three_is_rejected() {
+        let err = serde_json::from_str::<HeaderList>(r#"[["a","b","c"]]"#).unwrap_err();
+        assert!(err.to_string().contains("pair"), "{err}");
+    }
+
+    #[test]
+    fn combined_folds_repeats_in_first_position() {
+        let h: HeaderList = [("Accept", "a"), ("X", "1"), ("accept", "b")]
+            .into_iter()
+            .collect();
+        let c = h.combined();
+        assert_eq!(c.iter().collect::<Vec<_>>(), vec![("Accept", "a, b"), ("X", "1")]);
+    }
+}

@@ -1,0 +1,171 @@
+//! Web origins: <https://html.spec.whatwg.org/multipage/browsers.html#concept-origin>.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use url::Url;
+
+/// An origin as a browser holds it: a (scheme, host, port) tuple, or opaque.
+///
+/// Unlike `url::Origin`, an opaque origin here is one plain variant that always serializes as
+/// `null`, so traces are deterministic (the `url` crate numbers opaque origins from a global
+/// counter).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// A sandboxed iframe, a `file:` page, a `data:` URL, or a request tainted by a redirect.
+    Opaque,
+    /// A tuple origin. `port` is `None` when it is the scheme's default.
+    Tuple {
+        /// Lowercase scheme, e.g. `https`.
+        scheme: String,
+        /// Host as the URL parser serializes it (lowercase, punycode, IPv6 in brackets).
+        host: String,
+        /// Port when it is not the scheme's default.
+        port: Option<u16>,
+    },
+}
+
+/// Why a page origin could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OriginError(pub String);
+
+impl fmt::Display for OriginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Origin {
+    /// The origin of a parsed URL. Schemes without a tuple origin (`file:`, `data:`, …) give an
+    /// opaque origin, as <https://url.spec.whatwg.org/#concept-url-origin> says.
+    pub fn of_url(url: &Url) -> Origin {
+        match url.origin() {
+            url::Origin::Tuple(scheme, host, port) => {
+                // The special schemes' default ports: https://url.spec.whatwg.org/#default-port
+                let default = match scheme.as_str() {
+                    "http" | "ws" => Some(80),
+                    "https" | "wss" => Some(443),
+                    "ftp" => Some(21),
+                    _ => None,
+                };
+                Origin::Tuple {
+                    scheme,
+                    host: host.to_string(),
+                    port: if Some(port) == default {
+                        None
+                    } else {
+                        Some(port)
+                    },
+                }
+            }
+            url::Origin::Opaque(_) => Origin::Opaque,
+        }
+    }
+
+    /// Parses what a user types as the page origin: `null`, a serialized origin, or any URL of
+    /// the page (its path is ignored, as a browser would ignore it).
+    pub fn parse(input: &str) -> Result<Origin, OriginError> {
+        let trimmed = input.trim();
+        if trimmed == "null" {
+            return Ok(Origin::Opaque);
+        }
+        let url = Url::parse(trimmed).map_err(|e| {
+            OriginError(format!(
+                "page origin {trimmed:?} is not a URL ({e}); write it like https://app.example.com, or null"
+            ))
+        })?;
+        Ok(Origin::of_url(&url))
+    }
+
+    /// The ASCII serialization: `scheme "://" host [":" port]`, or `null`
+    /// (<https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin>).
+    pub fn serialize(&self) -> String {
+        match self {
+            Origin::Opaque => "null".to_string(),
+            Origin::Tuple { scheme, host, port } => match port {
+                Some(p) => format!("{scheme}://{host}:{p}"),
+                None => format!("{scheme}://{host}"),
+            },
+        }
+    }
+
+    /// <https://html.spec.whatwg.org/multipage/browsers.html#same-origin>: an opaque origin is
+    /// never same-origin with a tuple origin (and, as a simplification, with another opaque one).
+    pub fn same_origin(&self, other: &Origin) -> bool {
+        match (self, other) {
+            (Origin::Tuple { .. }, Origin::Tuple { .. }) => self == other,
+            _ => false,
+        }
+    }
+
+    /// The scheme, when the origin is a tuple.
+    pub fn scheme(&self) -> Option<&str> {
+        match self {
+            Origin::Tuple { scheme, .. } => Some(scheme),
+            Origin::Opaque => None,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.serialize())
+    }
+}
+
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&Origin::serialize(self))
+    }
+}
+
+impl<'de> Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Option::<String>::deserialize(d)?;
+        match s {
+            None => Ok(Origin::Opaque),
+            Some(s) => Origin::parse(&s).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialization_drops_default_ports_paths_and_case() {
+        assert_eq!(
+            Origin::parse("HTTPS://App.Example.com:443/x?y").unwrap().serialize(),
+            "https://app.example.com"
+        );
+        assert_eq!(
+            Origin::parse("http://localhost:8080").unwrap().serialize(),
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]:80").unwrap().serialize(),
+            "http://[::1]"
+        );
+        assert_eq!(Origin::parse("null").unwrap(), Origin::Opaque);
+        assert_eq!(
+            Origin::parse("file:///tmp/x.html").unwrap().serialize(),
+            "null"
+        );
+    }
+
+    #[test]
+    fn same_origin_needs_scheme_host_and_port() {
+        let a = Origin::parse("https://a.example").unwrap();
+        assert!(a.same_origin(&Origin::parse("https://a.example:443/p").unwrap()));
+        assert!(!a.same_origin(&Origin::parse("http://a.example").unwrap()));
+        assert!(!a.same_origin(&Origin::parse("https://a.example:8443").unwrap()));
+        assert!(!a.same_origin(&Origin::parse("https://b.a.example").unwrap()));
+        assert!(!Origin::Opaque.same_origin(&Origin::Opaque));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(Origin::parse("app.example.com").is_err());
+        assert!(Origin::parse("").is_err());
+    }
+}
