@@ -81,6 +81,33 @@ impl Engine {
         }
     }
 
+    /// Where this engine's CORS check (and its split into reasons) comes from.
+    pub fn cors_check_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium services/network/public/cpp/cors/cors.cc CheckAccess",
+            Browser::Firefox => "Gecko nsCORSListenerProxy::CheckRequestApproved",
+            Browser::Safari => "WebKit CrossOriginAccessControl.cpp passesAccessControlCheck",
+        }
+    }
+
+    /// Where this engine's preflight checks and their order come from.
+    pub fn preflight_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium preflight_controller.cc, preflight_result.cc",
+            Browser::Firefox => "Gecko nsCORSListenerProxy (preflight listener)",
+            Browser::Safari => "WebKit validatePreflightResponse (status checked first)",
+        }
+    }
+
+    /// Where this engine's preflight-cache behaviour comes from.
+    pub fn preflight_cache_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium preflight_cache.cc (one result per origin and URL, Max-Age capped at 7200 s)",
+            Browser::Firefox => "Gecko nsCORSListenerProxy AddResultToCache (per-token entries, Max-Age capped at 86400 s, 0 or invalid not cached)",
+            Browser::Safari => "WebKit CrossOriginPreflightResultCache (one result per origin and URL, Max-Age capped at 600 s)",
+        }
+    }
+
     /// Preflight-cache limit on `Access-Control-Max-Age`, in seconds (browser-cors.md §7).
     pub fn max_age_cap(self) -> u64 {
         match self.0 {
