@@ -72,7 +72,8 @@ impl Engine {
     /// (browser-errors.md §4).
     pub fn network_error_text(self, api: Api) -> &'static str {
         match (api, self.0) {
-            (Api::Xhr, _) => "NetworkError: the XMLHttpRequest fails (status 0, an error event)",
+            // An asynchronous XHR throws nothing: it fires `error` with status 0.
+            (Api::Xhr, _) => "error event (xhr.status is 0, xhr.statusText is empty)",
             (Api::Fetch, Browser::Chrome) => "TypeError: Failed to fetch",
             (Api::Fetch, Browser::Firefox) => {
                 "TypeError: NetworkError when attempting to fetch resource."

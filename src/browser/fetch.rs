@@ -918,10 +918,16 @@ impl<'a> Run<'a> {
             let with_origin = self.cors_tainting || !matches!(self.method.as_str(), "GET" | "HEAD");
             let request = self.actual_request(with_origin);
             if hop == 0 {
-                let creds = if self.include || !self.cors_tainting {
+                // Cookies go with include, and with same-origin while the fetch is still basic
+                // (Fetch #concept-request-credentials-mode).
+                let sends_cookies = self.include
+                    || (!self.cors_tainting && self.spec.credentials != Credentials::Omit);
+                let creds = if sends_cookies {
                     " Cookies and HTTP authentication for the target are attached."
-                } else {
+                } else if self.cors_tainting {
                     " No cookies are attached (credentials are not include)."
+                } else {
+                    " No cookies are attached (credentials: omit)."
                 };
                 let origin = if with_origin {
                     format!(" with Origin: {}", self.origin_header())
