@@ -24,6 +24,7 @@
 //! assert!(trace.blocked.unwrap().console.contains("No 'Access-Control-Allow-Origin' header"));
 //! ```
 
+pub mod advice;
 pub mod browser;
 pub mod error;
 pub mod http;

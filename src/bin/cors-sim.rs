@@ -48,6 +48,18 @@ enum Command {
         /// The configuration file, or - for standard input.
         file: String,
     },
+    /// Warnings about a configuration S3 accepts but that is risky or can never work;
+    /// exit 1 when an error-severity finding exists.
+    Lint {
+        /// The provider.
+        #[arg(long, default_value = "s3")]
+        kind: String,
+        /// text (default) or json.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The configuration file, or - for standard input.
+        file: String,
+    },
     /// A readable trace of one request; exit 0 allowed, 1 blocked, 2 bad input.
     Check {
         /// The server configuration file (S3 XML or JSON; for --kind custom, the custom server JSON).
@@ -81,6 +93,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ApiArg::Fetch)]
         api: ApiArg,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -232,6 +250,23 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
             };
             Ok((format!("{summary}\n"), 0))
         }
+        Command::Lint { kind, format, file } => {
+            let kind: PolicyKind = kind.parse()?;
+            let text = read_input(&file)?;
+            let policy = cors_sim::parse_policy(kind, &text).map_err(|e| located(e, &file))?;
+            let findings = match policy {
+                cors_sim::Policy::S3 { config: Some(c) } => cors_sim::advice::lint(&c),
+                cors_sim::Policy::S3 { config: None } => Vec::new(),
+            };
+            let has_error = findings
+                .iter()
+                .any(|f| f.severity == cors_sim::advice::Severity::Error);
+            let out = match format {
+                Format::Json => to_json(&findings)?,
+                Format::Text => render_findings(&findings, &file),
+            };
+            Ok((out, u8::from(has_error)))
+        }
         Command::Check {
             config,
             kind,
@@ -311,6 +346,29 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
             Ok((render(&trace), code))
         }
     }
+}
+
+/// Lint findings as compiler-style lines.
+fn render_findings(findings: &[cors_sim::advice::Finding], file: &str) -> String {
+    let name = if file == "-" { "<stdin>" } else { file };
+    if findings.is_empty() {
+        return "no findings\n".to_string();
+    }
+    let mut out = String::new();
+    for f in findings {
+        let severity = serde_json::to_value(f.severity)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{name}:{}:{}: {severity}[{}]: {}\n",
+            f.line, f.column, f.code, f.message
+        ));
+        if let Some(fix) = &f.fix {
+            out.push_str(&format!("    fix: {fix}\n"));
+        }
+    }
+    out
 }
 
 /// The trace as a person reads it in a terminal.
