@@ -39,6 +39,13 @@ enum Command {
         #[arg(default_value = "-")]
         file: String,
     },
+    /// Scenario JSON in; the smallest configuration change that makes it pass, proved by
+    /// simulation: {"outcome_before", "fixed_config", "diff", "explanation", "outcome_after"}.
+    Fix {
+        /// The scenario file, or - for standard input.
+        #[arg(default_value = "-")]
+        file: String,
+    },
     /// Validate a configuration as the provider would: exit 0 when valid, 2 with the
     /// provider's error code and message otherwise.
     Validate {
@@ -229,6 +236,12 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
             let response = cors_sim::respond_json(&text).map_err(|e| located(e, &file))?;
             Ok((to_json(&response)?, 0))
         }
+        Command::Fix { file } => {
+            let text = read_input(&file)?;
+            let scenario = Scenario::from_json(&text).map_err(|e| located(e, &file))?;
+            let report = cors_sim::advice::fix(&scenario).map_err(|e| located(e, &file))?;
+            Ok((to_json(&report)?, 0))
+        }
         Command::Validate { kind, file } => {
             let kind: PolicyKind = kind.parse()?;
             let text = read_input(&file)?;
@@ -343,7 +356,37 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
             } else {
                 1
             };
-            Ok((render(&trace), code))
+            let mut out = render(&trace);
+            if trace.outcome == cors_sim::Outcome::Blocked {
+                let report = cors_sim::advice::fix(&scenario).map_err(|e| located(e, &config))?;
+                out.push_str("\nFix:\n");
+                out.push_str(&format!("  {}\n", report.explanation));
+                if let Some(diff) = &report.diff {
+                    for line in diff.lines() {
+                        out.push_str(&format!("  {line}\n"));
+                    }
+                }
+                if let Some(change) = &report.request_change {
+                    out.push_str(&format!("  Change the request: {change}\n"));
+                }
+            }
+            if let ServerSpec::S3 {
+                config: Some(text), ..
+            } = &scenario.server
+            {
+                if let Ok(cors_sim::Policy::S3 { config: Some(c) }) =
+                    cors_sim::parse_policy(PolicyKind::S3, text)
+                {
+                    let findings = cors_sim::advice::lint(&c);
+                    if !findings.is_empty() {
+                        out.push_str("\nLint:\n");
+                        for line in render_findings(&findings, &config).lines() {
+                            out.push_str(&format!("  {line}\n"));
+                        }
+                    }
+                }
+            }
+            Ok((out, code))
         }
     }
 }
