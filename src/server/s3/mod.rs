@@ -13,11 +13,18 @@
 //! * [`wire`]: error bodies, request ids, synthetic object metadata;
 //! * [`respond`]: the decision order of spec §3 that ties them together.
 
+mod endpoint;
+mod evaluate;
 mod json;
 mod matching;
+mod operation;
+mod respond;
 mod validate;
+mod wire;
 mod xml;
 
+pub use endpoint::{parse_target, Addressing, Target};
+pub use evaluate::{grant, select_rule, Grant, Query, Selection};
 pub use matching::{header_matches, origin_matches, parse_request_headers};
 pub use validate::{ALLOWED_METHODS, MALFORMED_XML_MESSAGE, MAX_DOCUMENT_BYTES, MAX_RULES};
 pub use xml::to_xml;
@@ -217,8 +224,7 @@ impl S3Server {
 
 impl Server for S3Server {
     fn respond(&self, request: &Request) -> Response {
-        let _ = (request, &self.config, self.object, self.endpoint);
-        Response::new(500)
+        respond::respond(self, request)
     }
 }
 
