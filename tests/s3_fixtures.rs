@@ -68,7 +68,9 @@ fn place(case: &Value) -> Result<(String, ObjectState, Endpoint), String> {
     } else if target.starts_with("website endpoint /redirect") {
         // A routing-rule redirect needs the bucket's website routing rules, which the scenario
         // contract (object exists / missing / access-denied) cannot express.
-        return Err("the website routing-rule 301 needs routing rules the scenario cannot express".into());
+        return Err(
+            "the website routing-rule 301 needs routing rules the scenario cannot express".into(),
+        );
     } else if let Some(path) = target.strip_prefix("website endpoint ") {
         endpoint = Endpoint::Website;
         let path = path.split_whitespace().next().unwrap_or("/");
@@ -92,14 +94,16 @@ fn place(case: &Value) -> Result<(String, ObjectState, Endpoint), String> {
         return Err(format!("unknown target {target:?}"));
     };
     // Anonymous requests: a public-read bucket lets anyone read, nobody write.
-    if request["anonymous"].as_bool() == Some(true) && !matches!(method, "GET" | "HEAD" | "OPTIONS") {
+    if request["anonymous"].as_bool() == Some(true) && !matches!(method, "GET" | "HEAD" | "OPTIONS")
+    {
         object = ObjectState::AccessDenied;
     }
     if let Some(o) = request.get("object").and_then(Value::as_str) {
         object = serde_json::from_value(json!(o)).map_err(|e| format!("object {o:?}: {e}"))?;
     }
     if let Some(e) = request.get("endpoint").and_then(Value::as_str) {
-        endpoint = serde_json::from_value(json!(e)).map_err(|e2| format!("endpoint {e:?}: {e2}"))?;
+        endpoint =
+            serde_json::from_value(json!(e)).map_err(|e2| format!("endpoint {e:?}: {e2}"))?;
     }
     Ok((url, object, endpoint))
 }
@@ -251,7 +255,10 @@ fn check_provenance(expect: &Value, response: &Response) -> Vec<String> {
     if let Some(Value::Array(reasons)) = expect.get("reasons_contain") {
         for needle in reasons.iter().filter_map(Value::as_str) {
             if !p.rejected_rules.iter().any(|r| r.reason.contains(needle)) {
-                problems.push(format!("no rejection reason contains {needle:?}: {:?}", p.rejected_rules));
+                problems.push(format!(
+                    "no rejection reason contains {needle:?}: {:?}",
+                    p.rejected_rules
+                ));
             }
         }
     }
@@ -276,7 +283,9 @@ fn check_provenance(expect: &Value, response: &Response) -> Vec<String> {
             let line = source["line"].as_u64();
             match p.header_sources.iter().find(|s| s.header == header) {
                 Some(s) if line.is_none() || s.span.map(|sp| u64::from(sp.line)) == line => {}
-                got => problems.push(format!("header source for {header}: {got:?}, expected line {line:?}")),
+                got => problems.push(format!(
+                    "header source for {header}: {got:?}, expected line {line:?}"
+                )),
             }
         }
     }
@@ -313,7 +322,11 @@ fn run_request_cases(cases: &[Value]) -> (usize, Vec<String>, Vec<String>) {
                 if problems.is_empty() {
                     passed += 1;
                 } else {
-                    failures.push(format!("{id}: {}\n    raw: {:?}", problems.join("; "), response.to_raw()));
+                    failures.push(format!(
+                        "{id}: {}\n    raw: {:?}",
+                        problems.join("; "),
+                        response.to_raw()
+                    ));
                 }
             }
             Err(e) => failures.push(format!("{id}: respond failed: {e}")),
@@ -329,7 +342,8 @@ fn validation_text(case: &Value) -> String {
     }
     match &case["config"] {
         Value::String(s) if s == "101 copies of one valid rule" => {
-            let rule = json!({"AllowedOrigins": ["https://www.example.com"], "AllowedMethods": ["GET"]});
+            let rule =
+                json!({"AllowedOrigins": ["https://www.example.com"], "AllowedMethods": ["GET"]});
             serde_json::to_string(&json!({"CORSRules": vec![rule; 101]})).expect("serializes")
         }
         Value::String(s) => s.clone(),
@@ -356,12 +370,26 @@ fn run_validation_cases(cases: &[Value]) -> (usize, Vec<String>) {
         let result = parse_policy(PolicyKind::S3, &text);
         let mut problems = Vec::new();
         match (expected["status"].as_u64(), &result) {
-            (Some(200), Ok(Policy::S3 { config: Some(config) })) => {
+            (
+                Some(200),
+                Ok(Policy::S3 {
+                    config: Some(config),
+                }),
+            ) => {
                 // Values are stored as written (origins not normalised, order kept).
                 if let Some(rules) = case["config"].get("CORSRules").and_then(Value::as_array) {
                     for (rule, parsed) in rules.iter().zip(&config.rules) {
-                        let want: Vec<&str> = rule["AllowedOrigins"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                        let got: Vec<&str> = parsed.allowed_origins.iter().map(|o| o.value.as_str()).collect();
+                        let want: Vec<&str> = rule["AllowedOrigins"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .collect();
+                        let got: Vec<&str> = parsed
+                            .allowed_origins
+                            .iter()
+                            .map(|o| o.value.as_str())
+                            .collect();
                         if want != got {
                             problems.push(format!("origins {got:?} instead of {want:?}"));
                         }
@@ -375,7 +403,9 @@ fn run_validation_cases(cases: &[Value]) -> (usize, Vec<String>) {
                     if e.code() != Some(code) {
                         problems.push(format!("code {:?} instead of {code}", e.code()));
                     }
-                    if code == "MalformedXML" && e.message != cors_sim::server::s3::MALFORMED_XML_MESSAGE {
+                    if code == "MalformedXML"
+                        && e.message != cors_sim::server::s3::MALFORMED_XML_MESSAGE
+                    {
                         problems.push(format!("MalformedXML message {:?}", e.message));
                     }
                 }
@@ -388,13 +418,18 @@ fn run_validation_cases(cases: &[Value]) -> (usize, Vec<String>) {
                 if let Some(line) = expected.get("line").and_then(Value::as_u64) {
                     let column = expected.get("column").and_then(Value::as_u64);
                     let got = e.span.map(|s| (u64::from(s.line), u64::from(s.column)));
-                    if got.map(|g| g.0) != Some(line) || (column.is_some() && got.map(|g| g.1) != column) {
+                    if got.map(|g| g.0) != Some(line)
+                        || (column.is_some() && got.map(|g| g.1) != column)
+                    {
                         problems.push(format!("span {got:?} instead of {line}:{column:?}"));
                     }
                 }
                 if let Some(kind) = expected.get("kind").and_then(Value::as_str) {
                     let got = serde_json::to_value(&e.kind).unwrap_or(Value::Null);
-                    let got_kind = got.as_str().map(str::to_string).or_else(|| got.as_object().and_then(|o| o.keys().next().cloned()));
+                    let got_kind = got
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| got.as_object().and_then(|o| o.keys().next().cloned()));
                     if got_kind.as_deref() != Some(kind) {
                         problems.push(format!("kind {got:?} instead of {kind}"));
                     }
@@ -449,7 +484,10 @@ fn shared_request_cases() {
 fn shared_validation_cases() {
     let doc = shared_cases();
     let cases = array(&doc, "config_validation_cases");
-    assert!(!cases.is_empty(), "the shared fixture has no validation cases");
+    assert!(
+        !cases.is_empty(),
+        "the shared fixture has no validation cases"
+    );
     let (passed, failures) = run_validation_cases(cases);
     report("shared validation cases", passed, &[], &failures);
 }
@@ -460,7 +498,10 @@ fn own_request_cases() {
     let cases = array(&doc, "cases");
     assert!(cases.len() >= 40, "only {} own request cases", cases.len());
     let (passed, skipped, failures) = run_request_cases(cases);
-    assert!(skipped.is_empty(), "own cases must not be skipped: {skipped:?}");
+    assert!(
+        skipped.is_empty(),
+        "own cases must not be skipped: {skipped:?}"
+    );
     report("own request cases", passed, &skipped, &failures);
 }
 
@@ -477,8 +518,14 @@ fn own_validation_cases() {
 fn own_case_ids_are_unique() {
     let doc = own_cases();
     let mut seen = Map::new();
-    for case in array(&doc, "cases").iter().chain(array(&doc, "config_validation_cases")) {
+    for case in array(&doc, "cases")
+        .iter()
+        .chain(array(&doc, "config_validation_cases"))
+    {
         let id = case["id"].as_str().unwrap_or("?").to_string();
-        assert!(seen.insert(id.clone(), Value::Null).is_none(), "duplicate id {id}");
+        assert!(
+            seen.insert(id.clone(), Value::Null).is_none(),
+            "duplicate id {id}"
+        );
     }
 }

@@ -71,12 +71,20 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
     let (addressing, bucket, key) = match classify_host(&host) {
         HostKind::Service => match rest.split_once('/') {
             _ if rest.is_empty() => (Addressing::PathStyle, None, None),
-            Some((bucket, key)) => (Addressing::PathStyle, Some(bucket.to_string()), non_empty(key)),
+            Some((bucket, key)) => (
+                Addressing::PathStyle,
+                Some(bucket.to_string()),
+                non_empty(key),
+            ),
             None => (Addressing::PathStyle, Some(rest.to_string()), None),
         },
         HostKind::Bucket(bucket) => (Addressing::VirtualHosted, Some(bucket), non_empty(rest)),
         HostKind::Website(bucket) => (Addressing::Website, bucket, non_empty(rest)),
-        HostKind::Other => (Addressing::CustomDomain, Some(host.clone()), non_empty(rest)),
+        HostKind::Other => (
+            Addressing::CustomDomain,
+            Some(host.clone()),
+            non_empty(rest),
+        ),
     };
     Ok(Target {
         addressing,
@@ -174,7 +182,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(hex), bytes.get(i + 2).and_then(hex)) {
+            if let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
                 out.push(h * 16 + l);
                 i += 3;
                 continue;
@@ -204,24 +215,75 @@ mod tests {
         use Addressing::*;
         let key = |k: &str| Some(k.to_string());
         let cases = [
-            ("https://bucket.s3.amazonaws.com/a.txt", (VirtualHosted, Some("bucket"), key("a.txt"))),
-            ("https://bucket.s3.us-east-1.amazonaws.com/photos/cat.png", (VirtualHosted, Some("bucket"), key("photos/cat.png"))),
-            ("https://bucket.s3-eu-west-1.amazonaws.com/", (VirtualHosted, Some("bucket"), None)),
-            ("https://bucket.s3.dualstack.us-west-2.amazonaws.com/k", (VirtualHosted, Some("bucket"), key("k"))),
-            ("https://bucket.s3-accelerate.amazonaws.com/k", (VirtualHosted, Some("bucket"), key("k"))),
-            ("https://my.dotted.bucket.s3.amazonaws.com/k", (VirtualHosted, Some("my.dotted.bucket"), key("k"))),
-            ("https://s3.s3.amazonaws.com/k", (VirtualHosted, Some("s3"), key("k"))),
-            ("https://bucket.s3.cn-north-1.amazonaws.com.cn/k", (VirtualHosted, Some("bucket"), key("k"))),
-            ("https://s3.us-east-1.amazonaws.com/bucket/dir/k%20x.txt", (PathStyle, Some("bucket"), key("dir/k x.txt"))),
-            ("https://s3.amazonaws.com/bucket", (PathStyle, Some("bucket"), None)),
-            ("https://s3.amazonaws.com/bucket/", (PathStyle, Some("bucket"), None)),
+            (
+                "https://bucket.s3.amazonaws.com/a.txt",
+                (VirtualHosted, Some("bucket"), key("a.txt")),
+            ),
+            (
+                "https://bucket.s3.us-east-1.amazonaws.com/photos/cat.png",
+                (VirtualHosted, Some("bucket"), key("photos/cat.png")),
+            ),
+            (
+                "https://bucket.s3-eu-west-1.amazonaws.com/",
+                (VirtualHosted, Some("bucket"), None),
+            ),
+            (
+                "https://bucket.s3.dualstack.us-west-2.amazonaws.com/k",
+                (VirtualHosted, Some("bucket"), key("k")),
+            ),
+            (
+                "https://bucket.s3-accelerate.amazonaws.com/k",
+                (VirtualHosted, Some("bucket"), key("k")),
+            ),
+            (
+                "https://my.dotted.bucket.s3.amazonaws.com/k",
+                (VirtualHosted, Some("my.dotted.bucket"), key("k")),
+            ),
+            (
+                "https://s3.s3.amazonaws.com/k",
+                (VirtualHosted, Some("s3"), key("k")),
+            ),
+            (
+                "https://bucket.s3.cn-north-1.amazonaws.com.cn/k",
+                (VirtualHosted, Some("bucket"), key("k")),
+            ),
+            (
+                "https://s3.us-east-1.amazonaws.com/bucket/dir/k%20x.txt",
+                (PathStyle, Some("bucket"), key("dir/k x.txt")),
+            ),
+            (
+                "https://s3.amazonaws.com/bucket",
+                (PathStyle, Some("bucket"), None),
+            ),
+            (
+                "https://s3.amazonaws.com/bucket/",
+                (PathStyle, Some("bucket"), None),
+            ),
             ("https://s3.amazonaws.com/", (PathStyle, None, None)),
-            ("https://s3-us-west-2.amazonaws.com/", (PathStyle, None, None)),
-            ("http://bucket.s3-website-us-east-1.amazonaws.com/", (Website, Some("bucket"), None)),
-            ("http://bucket.s3-website.eu-central-1.amazonaws.com/index.html", (Website, Some("bucket"), key("index.html"))),
-            ("https://cdn.example.com/img/a.png", (CustomDomain, Some("cdn.example.com"), key("img/a.png"))),
-            ("http://localhost:9000/k", (CustomDomain, Some("localhost"), key("k"))),
-            ("https://example.amazonaws.com/k", (CustomDomain, Some("example.amazonaws.com"), key("k"))),
+            (
+                "https://s3-us-west-2.amazonaws.com/",
+                (PathStyle, None, None),
+            ),
+            (
+                "http://bucket.s3-website-us-east-1.amazonaws.com/",
+                (Website, Some("bucket"), None),
+            ),
+            (
+                "http://bucket.s3-website.eu-central-1.amazonaws.com/index.html",
+                (Website, Some("bucket"), key("index.html")),
+            ),
+            (
+                "https://cdn.example.com/img/a.png",
+                (CustomDomain, Some("cdn.example.com"), key("img/a.png")),
+            ),
+            (
+                "http://localhost:9000/k",
+                (CustomDomain, Some("localhost"), key("k")),
+            ),
+            (
+                "https://example.amazonaws.com/k",
+                (CustomDomain, Some("example.amazonaws.com"), key("k")),
+            ),
         ];
         for (url, expected) in cases {
             assert_eq!(t(url), expected, "{url}");

@@ -6,9 +6,7 @@
 //! Ceph RGW's "pick by origin, then fail" is a known deviation we do not copy (spec §3.4).
 //! Only the matched rule's values are used: nothing is merged across rules.
 
-use super::matching::{
-    header_matches, origin_matches, origin_miss_hint, wildcard_matched_empty,
-};
+use super::matching::{header_matches, origin_matches, origin_miss_hint, wildcard_matched_empty};
 use super::wire::VARY;
 use super::{CorsRule, S3Config, Spanned};
 use crate::http::{HeaderSource, RuleMiss};
@@ -46,7 +44,8 @@ pub const NOTE_MIXED_STAR: &str = "UNVERIFIED: the matched rule lists `*` next t
 /// UNVERIFIED (spec §6, §9 item 6): `Access-Control-Request-Headers` present but empty.
 pub const NOTE_EMPTY_ACRH: &str = "UNVERIFIED: Access-Control-Request-Headers is present but names no header; S3 is modelled as requesting no header and sending no Access-Control-Allow-Headers.";
 /// UNVERIFIED (spec §9 item 10): `MaxAgeSeconds` of 0.
-pub const NOTE_MAX_AGE_ZERO: &str = "UNVERIFIED: MaxAgeSeconds is 0; S3 is modelled as sending Access-Control-Max-Age: 0.";
+pub const NOTE_MAX_AGE_ZERO: &str =
+    "UNVERIFIED: MaxAgeSeconds is 0; S3 is modelled as sending Access-Control-Max-Age: 0.";
 
 /// Walks the rules in order and returns the first that matches, with the reason every earlier
 /// rule failed.
@@ -103,7 +102,10 @@ fn first_failure(
             .find_map(|o| origin_miss_hint(&o.value, q.origin).map(|h| (o, h)));
         if let Some((o, _)) = &hinted {
             if o.value.eq_ignore_ascii_case(q.origin)
-                || origin_matches(&o.value.to_ascii_lowercase(), &q.origin.to_ascii_lowercase())
+                || origin_matches(
+                    &o.value.to_ascii_lowercase(),
+                    &q.origin.to_ascii_lowercase(),
+                )
             {
                 push_note(notes, NOTE_ORIGIN_CASE);
             }
@@ -148,7 +150,10 @@ fn first_failure(
         } else {
             "the request method"
         };
-        let mut reason = format!("AllowedMethod {methods} does not include {what} {}", q.method);
+        let mut reason = format!(
+            "AllowedMethod {methods} does not include {what} {}",
+            q.method
+        );
         if q.method == "HEAD" && rule.allowed_methods.iter().any(|m| m.value == "GET") {
             reason.push_str(": HEAD is not implied by GET, it must be listed itself");
         } else if q.method == "GET" && rule.allowed_methods.iter().any(|m| m.value == "HEAD") {
@@ -186,7 +191,10 @@ fn first_failure(
                     "Requested header \"{h}\" matches no AllowedHeader of the rule ({})",
                     quoted_list(&rule.allowed_headers)
                 ),
-                rule.allowed_headers.first().and_then(|a| a.span).or(rule.span),
+                rule.allowed_headers
+                    .first()
+                    .and_then(|a| a.span)
+                    .or(rule.span),
             )
         };
         return Some(miss("header", reason, span));
@@ -246,16 +254,29 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         }
         None => {
             let (from, span) = match matched_origin {
-                Some(m) if m.value == origin => {
-                    (format!("AllowedOrigin \"{}\" equals the Origin, which S3 echoes", m.value), m.span)
-                }
+                Some(m) if m.value == origin => (
+                    format!(
+                        "AllowedOrigin \"{}\" equals the Origin, which S3 echoes",
+                        m.value
+                    ),
+                    m.span,
+                ),
                 Some(m) => (
-                    format!("AllowedOrigin \"{}\" matches the Origin, which S3 echoes as sent", m.value),
+                    format!(
+                        "AllowedOrigin \"{}\" matches the Origin, which S3 echoes as sent",
+                        m.value
+                    ),
                     m.span,
                 ),
                 None => ("the request's Origin".to_string(), rule.span),
             };
-            add(&mut g, "Access-Control-Allow-Origin", origin.to_string(), from, span);
+            add(
+                &mut g,
+                "Access-Control-Allow-Origin",
+                origin.to_string(),
+                from,
+                span,
+            );
             Some(span)
         }
     };
@@ -279,11 +300,9 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         Some([]) => push_note(&mut g.notes, NOTE_EMPTY_ACRH),
         Some(names) => {
             for name in names {
-                if rule
-                    .allowed_headers
-                    .iter()
-                    .any(|p| p.value != "*" && wildcard_matched_empty(&p.value.to_ascii_lowercase(), name))
-                {
+                if rule.allowed_headers.iter().any(|p| {
+                    p.value != "*" && wildcard_matched_empty(&p.value.to_ascii_lowercase(), name)
+                }) {
                     push_note(&mut g.notes, NOTE_EMPTY_WILDCARD);
                 }
             }
@@ -390,8 +409,16 @@ mod tests {
         assert_eq!(s.matched, Some(2));
         let failed: Vec<&str> = s.misses.iter().map(|m| m.failed.as_str()).collect();
         assert_eq!(failed, vec!["header", "header"]);
-        assert!(s.misses[0].reason.contains("no AllowedHeader"), "{}", s.misses[0].reason);
-        assert!(s.misses[1].reason.contains("\"x-custom\""), "{}", s.misses[1].reason);
+        assert!(
+            s.misses[0].reason.contains("no AllowedHeader"),
+            "{}",
+            s.misses[0].reason
+        );
+        assert!(
+            s.misses[1].reason.contains("\"x-custom\""),
+            "{}",
+            s.misses[1].reason
+        );
     }
 
     #[test]
@@ -457,9 +484,18 @@ mod tests {
     fn star_rules_answer_star_without_credentials() {
         let r = rule(&["https://a.example", "*"], &["GET"], &[]);
         let g = grant(&r, "https://a.example", None);
-        assert_eq!(g.headers[0], ("Access-Control-Allow-Origin", "*".to_string()));
-        assert!(!g.headers.iter().any(|(n, _)| *n == "Access-Control-Allow-Credentials"));
-        assert!(!g.headers.iter().any(|(n, _)| *n == "Access-Control-Allow-Headers"));
+        assert_eq!(
+            g.headers[0],
+            ("Access-Control-Allow-Origin", "*".to_string())
+        );
+        assert!(!g
+            .headers
+            .iter()
+            .any(|(n, _)| *n == "Access-Control-Allow-Credentials"));
+        assert!(!g
+            .headers
+            .iter()
+            .any(|(n, _)| *n == "Access-Control-Allow-Headers"));
         assert_eq!(g.notes, vec![NOTE_MIXED_STAR.to_string()]);
     }
 
@@ -467,7 +503,10 @@ mod tests {
     fn empty_acrh_sends_no_allow_headers_and_says_so() {
         let r = rule(&["*"], &["GET"], &[]);
         let g = grant(&r, "https://a", Some(&[]));
-        assert!(!g.headers.iter().any(|(n, _)| *n == "Access-Control-Allow-Headers"));
+        assert!(!g
+            .headers
+            .iter()
+            .any(|(n, _)| *n == "Access-Control-Allow-Headers"));
         assert_eq!(g.notes, vec![NOTE_EMPTY_ACRH.to_string()]);
     }
 }

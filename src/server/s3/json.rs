@@ -322,11 +322,21 @@ impl Reader<'_, '_> {
             let member_path = format!("{path}.{}", p.name);
             match p.name {
                 "ID" => rule.id = Some(self.boto_string(p.value, &member_path)?),
-                "AllowedHeaders" => rule.allowed_headers = self.boto_strings(p.value, &member_path)?,
-                "AllowedMethods" => rule.allowed_methods = self.boto_strings(p.value, &member_path)?,
-                "AllowedOrigins" => rule.allowed_origins = self.boto_strings(p.value, &member_path)?,
-                "ExposeHeaders" => rule.expose_headers = self.boto_strings(p.value, &member_path)?,
-                "MaxAgeSeconds" => rule.max_age_seconds = self.boto_integer(p.value, &member_path)?,
+                "AllowedHeaders" => {
+                    rule.allowed_headers = self.boto_strings(p.value, &member_path)?
+                }
+                "AllowedMethods" => {
+                    rule.allowed_methods = self.boto_strings(p.value, &member_path)?
+                }
+                "AllowedOrigins" => {
+                    rule.allowed_origins = self.boto_strings(p.value, &member_path)?
+                }
+                "ExposeHeaders" => {
+                    rule.expose_headers = self.boto_strings(p.value, &member_path)?
+                }
+                "MaxAgeSeconds" => {
+                    rule.max_age_seconds = self.boto_integer(p.value, &member_path)?
+                }
                 _ => {}
             }
         }
@@ -353,7 +363,11 @@ impl Reader<'_, '_> {
 
     /// botocore accepts any Python `int`, `bool` included (it is a subclass); S3 then refuses
     /// what does not fit its 32-bit `int` schema type, and the text `True`.
-    fn boto_integer(&mut self, value: &Value<'_>, path: &str) -> Result<Option<Spanned<i64>>, Error> {
+    fn boto_integer(
+        &mut self,
+        value: &Value<'_>,
+        path: &str,
+    ) -> Result<Option<Spanned<i64>>, Error> {
         match value {
             Value::NumberLit(n) if is_integer_literal(n.value) => {
                 let span = self.span(n.range.start);
@@ -485,7 +499,11 @@ impl Reader<'_, '_> {
             ));
         }
         let Value::Array(list) = list_value else {
-            return Err(self.cfn_type_error("#/CorsConfiguration/CorsRules", list_value, "JSONArray"));
+            return Err(self.cfn_type_error(
+                "#/CorsConfiguration/CorsRules",
+                list_value,
+                "JSONArray",
+            ));
         };
         let rules = list
             .elements
@@ -524,10 +542,18 @@ impl Reader<'_, '_> {
             let member_path = format!("{path}/{}", p.name);
             match p.name {
                 "Id" => rule.id = Some(self.cfn_string(p.value, &member_path)?),
-                "AllowedHeaders" => rule.allowed_headers = self.cfn_strings(p.value, &member_path)?,
-                "AllowedMethods" => rule.allowed_methods = self.cfn_strings(p.value, &member_path)?,
-                "AllowedOrigins" => rule.allowed_origins = self.cfn_strings(p.value, &member_path)?,
-                "ExposedHeaders" => rule.expose_headers = self.cfn_strings(p.value, &member_path)?,
+                "AllowedHeaders" => {
+                    rule.allowed_headers = self.cfn_strings(p.value, &member_path)?
+                }
+                "AllowedMethods" => {
+                    rule.allowed_methods = self.cfn_strings(p.value, &member_path)?
+                }
+                "AllowedOrigins" => {
+                    rule.allowed_origins = self.cfn_strings(p.value, &member_path)?
+                }
+                "ExposedHeaders" => {
+                    rule.expose_headers = self.cfn_strings(p.value, &member_path)?
+                }
                 "MaxAge" => rule.max_age_seconds = Some(self.cfn_integer(p.value, &member_path)?),
                 _ => {}
             }
@@ -557,7 +583,9 @@ impl Reader<'_, '_> {
     /// schema's integer type (UNVERIFIED, widely relied upon in YAML templates).
     fn cfn_integer(&mut self, value: &Value<'_>, path: &str) -> Result<Spanned<i64>, Error> {
         let (text, start) = match value {
-            Value::NumberLit(n) if is_integer_literal(n.value) => (n.value.to_string(), n.range.start),
+            Value::NumberLit(n) if is_integer_literal(n.value) => {
+                (n.value.to_string(), n.range.start)
+            }
             Value::StringLit(s) if super::xml::parse_xs_int(&s.value).is_some() => {
                 (s.value.trim().to_string(), s.range.start)
             }
@@ -642,7 +670,11 @@ fn py_repr(value: &Value<'_>) -> String {
         Value::NullKeyword(_) => "None".into(),
         Value::Array(a) => format!(
             "[{}]",
-            a.elements.iter().map(py_repr).collect::<Vec<_>>().join(", ")
+            a.elements
+                .iter()
+                .map(py_repr)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Object(o) => format!(
             "{{{}}}",
@@ -795,7 +827,9 @@ mod tests {
             ),
         ];
         for (text, message, span) in cases {
-            let e = parse_text(text).err().unwrap_or_else(|| panic!("{text} parsed"));
+            let e = parse_text(text)
+                .err()
+                .unwrap_or_else(|| panic!("{text} parsed"));
             assert_eq!(e.code(), Some(BOTO_CODE), "{text}");
             assert_eq!(e.message, message, "{text}");
             assert_eq!(e.span, span, "{text}");
@@ -820,9 +854,15 @@ mod tests {
         let texts = [
             format!(r#"{{"CorsRules":[{rule}]}}"#),
             format!(r#"{{"CorsConfiguration":{{"CorsRules":[{rule}]}}}}"#),
-            format!(r#"{{"Properties":{{"BucketName":"b","CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}"#),
-            format!(r#"{{"Type":"AWS::S3::Bucket","Properties":{{"CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}"#),
-            format!(r#"{{"AWSTemplateFormatVersion":"2010-09-09","Resources":{{"Logs":{{"Type":"AWS::S3::Bucket"}},"Site":{{"Type":"AWS::S3::Bucket","Properties":{{"CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}}}}}"#),
+            format!(
+                r#"{{"Properties":{{"BucketName":"b","CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}"#
+            ),
+            format!(
+                r#"{{"Type":"AWS::S3::Bucket","Properties":{{"CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}"#
+            ),
+            format!(
+                r#"{{"AWSTemplateFormatVersion":"2010-09-09","Resources":{{"Logs":{{"Type":"AWS::S3::Bucket"}},"Site":{{"Type":"AWS::S3::Bucket","Properties":{{"CorsConfiguration":{{"CorsRules":[{rule}]}}}}}}}}}}"#
+            ),
         ];
         for text in texts {
             let parsed = parse_text(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -885,7 +925,10 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Syntax);
         assert_eq!(e.span, sp(1, 65));
         // Brackets inside strings do not count.
-        let inside = format!("[{{\"ID\":\"{}\",\"AllowedOrigins\":[\"*\"],\"AllowedMethods\":[\"GET\"]}}]", "[".repeat(100));
+        let inside = format!(
+            "[{{\"ID\":\"{}\",\"AllowedOrigins\":[\"*\"],\"AllowedMethods\":[\"GET\"]}}]",
+            "[".repeat(100)
+        );
         assert!(parse_text(&inside).is_ok());
     }
 

@@ -131,9 +131,21 @@ mod tests {
             ("prefix*", "prefix", true),
             ("prefix*", "bla.prefix", false),
             ("*.allowedorigin.com", ".allowedorigin.com", true),
-            ("http://*.allowedorigin.com", "http://.allowedorigin.comtest", false),
-            ("http://www.allowedorigin.*", "http://www.allowedorigin.", true),
-            ("http://www.allowedorigin.*", "testhttp://www.allowedorigin.", false),
+            (
+                "http://*.allowedorigin.com",
+                "http://.allowedorigin.comtest",
+                false,
+            ),
+            (
+                "http://www.allowedorigin.*",
+                "http://www.allowedorigin.",
+                true,
+            ),
+            (
+                "http://www.allowedorigin.*",
+                "testhttp://www.allowedorigin.",
+                false,
+            ),
             ("https://*.example.com", "https://a.b.example.com", true),
             ("https://*example.com", "https://evilexample.com", true),
             ("https://*.example.com", "https://a.example.com:8443", false),
@@ -146,7 +158,11 @@ mod tests {
             ("", "https://a", false),
         ];
         for (pattern, origin, expected) in cases {
-            assert_eq!(origin_matches(pattern, origin), expected, "{pattern} vs {origin}");
+            assert_eq!(
+                origin_matches(pattern, origin),
+                expected,
+                "{pattern} vs {origin}"
+            );
         }
     }
 
@@ -163,7 +179,11 @@ mod tests {
             ("content-type", "content-length", false),
         ];
         for (pattern, name, expected) in cases {
-            assert_eq!(header_matches(pattern, name), expected, "{pattern} vs {name}");
+            assert_eq!(
+                header_matches(pattern, name),
+                expected,
+                "{pattern} vs {name}"
+            );
         }
     }
 
@@ -192,18 +212,37 @@ mod tests {
     #[test]
     fn hints_name_the_usual_mistakes() {
         let cases = [
-            ("https://app.example.com/", "https://app.example.com", "trailing slash"),
-            ("https://App.example.com", "https://app.example.com", "case-sensitively"),
-            ("http://app.example.com", "https://app.example.com", "scheme differs"),
+            (
+                "https://app.example.com/",
+                "https://app.example.com",
+                "trailing slash",
+            ),
+            (
+                "https://App.example.com",
+                "https://app.example.com",
+                "case-sensitively",
+            ),
+            (
+                "http://app.example.com",
+                "https://app.example.com",
+                "scheme differs",
+            ),
             ("http://test.com:80", "http://test.com", "port differs"),
             ("https://a.example.com/app", "https://a.example.com", "path"),
-            ("https://*.example.com", "https://example.com", "must start with"),
+            (
+                "https://*.example.com",
+                "https://example.com",
+                "must start with",
+            ),
             ("", "https://a", "empty AllowedOrigin"),
         ];
         for (pattern, origin, needle) in cases {
             let hint = origin_miss_hint(pattern, origin).unwrap_or_default();
             assert!(hint.contains(needle), "{pattern} vs {origin}: {hint}");
         }
-        assert_eq!(origin_miss_hint("https://a.example", "https://b.example"), None);
+        assert_eq!(
+            origin_miss_hint("https://a.example", "https://b.example"),
+            None
+        );
     }
 }

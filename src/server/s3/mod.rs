@@ -291,7 +291,10 @@ mod tests {
     #[test]
     fn oversized_input_fails_fast() {
         let huge = "[".repeat(MAX_INPUT_BYTES + 1);
-        assert_eq!(parse(&huge).unwrap_err().kind, crate::error::ErrorKind::TooLarge);
+        assert_eq!(
+            parse(&huge).unwrap_err().kind,
+            crate::error::ErrorKind::TooLarge
+        );
     }
 
     #[test]

@@ -124,7 +124,8 @@ fn website_error(
     let status_line = format!("{status} {}", crate::http::reason_phrase(status));
     let mut o = outcome(status, summary);
     o.headers.push(("x-amz-error-code".into(), code.into()));
-    o.headers.push(("x-amz-error-message".into(), message.into()));
+    o.headers
+        .push(("x-amz-error-message".into(), message.into()));
     for (name, value) in extra {
         o.headers
             .push((format!("x-amz-error-detail-{name}"), (*value).to_string()));
@@ -144,7 +145,9 @@ fn xml_ok(status: u16, body: String, summary: String) -> Outcome {
     let mut o = outcome(status, summary);
     o.content_type = Some("application/xml".into());
     o.framing = Framing::Chunked;
-    o.body = Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}"));
+    o.body = Some(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}"
+    ));
     o
 }
 
@@ -347,13 +350,31 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
     if ctx.object == ObjectState::Missing {
         let summary = format!("The key {key} does not exist: 404 NoSuchKey.");
         return if ctx.website {
-            website_error(ctx, 404, "NoSuchKey", "The specified key does not exist.", &[("Key", key)], summary)
+            website_error(
+                ctx,
+                404,
+                "NoSuchKey",
+                "The specified key does not exist.",
+                &[("Key", key)],
+                summary,
+            )
         } else {
-            rest_error(ctx, 404, "NoSuchKey", "The specified key does not exist.", &[("Key", key)], summary)
+            rest_error(
+                ctx,
+                404,
+                "NoSuchKey",
+                "The specified key does not exist.",
+                &[("Key", key)],
+                summary,
+            )
         };
     }
     let size = object_size(bucket, key);
-    let range = ctx.request.headers.get("range").and_then(|r| parse_range(&r, size));
+    let range = ctx
+        .request
+        .headers
+        .get("range")
+        .and_then(|r| parse_range(&r, size));
     let mut o = match range {
         Some(Err(())) => {
             let requested = ctx.request.headers.get("range").unwrap_or_default();
@@ -363,17 +384,27 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
                 416,
                 "InvalidRange",
                 "The requested range is not satisfiable",
-                &[("RangeRequested", &requested), ("ActualObjectSize", &size_text)],
+                &[
+                    ("RangeRequested", &requested),
+                    ("ActualObjectSize", &size_text),
+                ],
                 "The Range starts past the end of the object: 416 InvalidRange.".into(),
             );
         }
         Some(Ok(_)) => outcome(
             206,
-            format!("{} of a byte range of {key}: 206 Partial Content.", op_name(ctx)),
+            format!(
+                "{} of a byte range of {key}: 206 Partial Content.",
+                op_name(ctx)
+            ),
         ),
-        None => outcome(200, format!("{} of {key}: 200 with its metadata.", op_name(ctx))),
+        None => outcome(
+            200,
+            format!("{} of {key}: 200 with its metadata.", op_name(ctx)),
+        ),
     };
-    o.headers.push(("Last-Modified".into(), LAST_MODIFIED.into()));
+    o.headers
+        .push(("Last-Modified".into(), LAST_MODIFIED.into()));
     o.headers.push(("ETag".into(), etag(bucket, key)));
     if !ctx.website {
         o.headers
@@ -382,8 +413,10 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
     o.headers.push(("Accept-Ranges".into(), "bytes".into()));
     let length = match range {
         Some(Ok((first, last))) => {
-            o.headers
-                .push(("Content-Range".into(), format!("bytes {first}-{last}/{size}")));
+            o.headers.push((
+                "Content-Range".into(),
+                format!("bytes {first}-{last}/{size}"),
+            ));
             last - first + 1
         }
         _ => size,
@@ -416,8 +449,16 @@ fn parse_range(header: &str, size: u64) -> Option<Result<(u64, u64), ()>> {
             .flatten()
     };
     match (number(first), number(last)) {
-        (Some(a), Some(b)) if a <= b => Some(if a >= size { Err(()) } else { Ok((a, b.min(size - 1))) }),
-        (Some(a), None) if last.is_empty() => Some(if a >= size { Err(()) } else { Ok((a, size - 1)) }),
+        (Some(a), Some(b)) if a <= b => Some(if a >= size {
+            Err(())
+        } else {
+            Ok((a, b.min(size - 1)))
+        }),
+        (Some(a), None) if last.is_empty() => Some(if a >= size {
+            Err(())
+        } else {
+            Ok((a, size - 1))
+        }),
         (None, Some(n)) if first.is_empty() => {
             if n == 0 {
                 Some(Err(()))

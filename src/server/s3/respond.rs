@@ -78,7 +78,12 @@ fn invalid_uri(request: &Request, ids: &(String, String), why: &str) -> Response
         summary: format!("S3 cannot route this URL ({why}): 400 InvalidURI."),
         cors_applies: false,
     };
-    finish(outcome, Vec::new(), ids, provenance_for(String::new(), Vec::new()))
+    finish(
+        outcome,
+        Vec::new(),
+        ids,
+        provenance_for(String::new(), Vec::new()),
+    )
 }
 
 fn provenance_for(summary: String, notes: Vec<String>) -> Provenance {
@@ -278,7 +283,10 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
     let selection = select_rule(config, &query);
     match selection.matched {
         Some(index) => {
-            let rule_granted = config.rules.get(index).map(|rule| grant(rule, &origin, requested.as_deref()));
+            let rule_granted = config
+                .rules
+                .get(index)
+                .map(|rule| grant(rule, &origin, requested.as_deref()));
             let g = rule_granted.unwrap_or_default();
             merge_notes(&mut notes, selection.notes.clone());
             merge_notes(&mut notes, g.notes.clone());
@@ -310,13 +318,21 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
         }
         None => {
             merge_notes(&mut notes, selection.notes.clone());
-            let resource_type = if target.key.is_some() { "OBJECT" } else { "BUCKET" };
+            let resource_type = if target.key.is_some() {
+                "OBJECT"
+            } else {
+                "BUCKET"
+            };
             let outcome = forbidden(
                 ctx,
                 NOT_ALLOWED_MESSAGE,
                 &method,
                 resource_type,
-                no_match_summary("the preflight", &selection, "403 AccessForbidden and no CORS header"),
+                no_match_summary(
+                    "the preflight",
+                    &selection,
+                    "403 AccessForbidden and no CORS header",
+                ),
             );
             let summary = outcome.summary.clone();
             let provenance = Provenance {
@@ -335,7 +351,10 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
 fn no_match_summary(what: &str, selection: &Selection, answer: &str) -> String {
     match selection.misses.as_slice() {
         [] => format!("The configuration has no rule for {what}: {answer}."),
-        [only] => format!("The only CORSRule does not match {what} ({} fails): {answer}.", only.failed),
+        [only] => format!(
+            "The only CORSRule does not match {what} ({} fails): {answer}.",
+            only.failed
+        ),
         misses => format!(
             "None of the {} CORSRules matches {what}: {answer}.",
             misses.len()
@@ -445,7 +464,13 @@ mod tests {
 
     #[test]
     fn ordinals() {
-        let got: Vec<String> = [0, 1, 2, 3, 10, 11, 12, 20, 21, 100].iter().map(|&i| ordinal(i)).collect();
-        assert_eq!(got, vec!["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]);
+        let got: Vec<String> = [0, 1, 2, 3, 10, 11, 12, 20, 21, 100]
+            .iter()
+            .map(|&i| ordinal(i))
+            .collect();
+        assert_eq!(
+            got,
+            vec!["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+        );
     }
 }

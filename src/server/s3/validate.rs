@@ -42,7 +42,11 @@ pub fn malformed(span: Option<Span>) -> Error {
 /// `MaxMessageLengthExceeded` "Your request was too big.", rather than `MalformedXML`, because
 /// the limit is on the request, not on the schema.
 pub fn too_big(span: Option<Span>) -> Error {
-    Error::invalid("MaxMessageLengthExceeded", "Your request was too big.", span)
+    Error::invalid(
+        "MaxMessageLengthExceeded",
+        "Your request was too big.",
+        span,
+    )
 }
 
 /// Schema checks on every rule of a JSON-born configuration (the XML parser runs the same
@@ -177,7 +181,10 @@ fn rule_problems(rule: &CorsRule) -> Vec<(Option<Span>, Error)> {
             out.push(at(
                 header,
                 "InvalidRequest",
-                format!("AllowedHeader \"{}\" contains invalid character.", header.value),
+                format!(
+                    "AllowedHeader \"{}\" contains invalid character.",
+                    header.value
+                ),
             ));
         }
     }
@@ -289,12 +296,18 @@ mod tests {
         );
         let mut r = rule(&["*"], &["GET"]);
         r.max_age_seconds = Some(Spanned::new(-1, None));
-        assert_eq!(check_rule_schema(&r).unwrap_err().code(), Some("MalformedXML"));
+        assert_eq!(
+            check_rule_schema(&r).unwrap_err().code(),
+            Some("MalformedXML")
+        );
         r.max_age_seconds = Some(Spanned::new(i64::from(i32::MAX) + 1, None));
         assert!(check_rule_schema(&r).is_err());
         r.max_age_seconds = Some(Spanned::new(0, None));
         assert!(check_rule_schema(&r).is_ok());
-        assert_eq!(check_rule_count(0, None).unwrap_err().code(), Some("MalformedXML"));
+        assert_eq!(
+            check_rule_count(0, None).unwrap_err().code(),
+            Some("MalformedXML")
+        );
     }
 
     #[test]

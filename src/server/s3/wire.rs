@@ -133,7 +133,12 @@ pub fn content_type_for_key(key: &str) -> &'static str {
 /// An S3 REST error body, children in the order the captures show (spec §4.2, CAP
 /// versitygw#2083, amplify#3267): `Code`, `Message`, the operation's extra elements
 /// (`Key`, `BucketName`, `Method`, `ResourceType`, …), `RequestId`, `HostId`.
-pub fn error_xml(code: &str, message: &str, extra: &[(&str, &str)], ids: &(String, String)) -> String {
+pub fn error_xml(
+    code: &str,
+    message: &str,
+    extra: &[(&str, &str)],
+    ids: &(String, String),
+) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>");
     push_element(&mut out, "Code", code);
     push_element(&mut out, "Message", message);
@@ -204,7 +209,10 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a.0, c.0);
         assert_eq!(a.0.len(), 16);
-        assert!(a.0.bytes().all(|x| x.is_ascii_hexdigit() && !x.is_ascii_lowercase()));
+        assert!(a
+            .0
+            .bytes()
+            .all(|x| x.is_ascii_hexdigit() && !x.is_ascii_lowercase()));
         assert_eq!(a.1.len(), 64);
     }
 

@@ -219,7 +219,10 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                         State::AfterRoot
                     }
                     State::BeforeRoot | State::AfterRoot => {
-                        return Err(not_well_formed("a closing tag without its opening tag", here))
+                        return Err(not_well_formed(
+                            "a closing tag without its opening tag",
+                            here,
+                        ))
                     }
                 };
             }
@@ -291,7 +294,9 @@ fn check_attributes(start: &BytesStart<'_>, here: Span) -> Result<(), Error> {
         if !is_namespace {
             return Err(malformed(Some(here)));
         }
-        if key == b"xmlns" && attr.value.as_ref() != S3_NAMESPACE.as_bytes() && !attr.value.is_empty()
+        if key == b"xmlns"
+            && attr.value.as_ref() != S3_NAMESPACE.as_bytes()
+            && !attr.value.is_empty()
         {
             // A default namespace other than S3's puts every element outside the schema.
             return Err(malformed(Some(here)));
@@ -317,7 +322,9 @@ fn text_event(
             Ok(())
         }
         _ => {
-            let blank = content.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+            let blank = content
+                .chars()
+                .all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
             if blank {
                 return Ok(());
             }
@@ -444,7 +451,9 @@ fn element(out: &mut String, name: &str, value: &str) {
     out.push('>');
 }
 
-/// Escapes text for an XML element.
+/// Escapes text for an XML element the way ordinary XML writers (and S3's captured bodies,
+/// "resource's CORS spec") do: only `&`, `<`, `>`, plus `\r` so that it survives parsing;
+/// quotes need no escape in element text.
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
@@ -452,8 +461,6 @@ pub fn escape(value: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
             c => out.push(c),
         }
@@ -522,7 +529,10 @@ mod tests {
         let text = "<CORSConfiguration><CORSRule><AllowedOrigin> http://test.com:80 </AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>x-AMZ-server-SIDE-encryption</AllowedHeader></CORSRule></CORSConfiguration>";
         let rules = parse_text(text).unwrap();
         assert_eq!(rules[0].allowed_origins[0].value, " http://test.com:80 ");
-        assert_eq!(rules[0].allowed_headers[0].value, "x-AMZ-server-SIDE-encryption");
+        assert_eq!(
+            rules[0].allowed_headers[0].value,
+            "x-AMZ-server-SIDE-encryption"
+        );
     }
 
     #[test]
