@@ -297,6 +297,75 @@ mod tests {
         );
     }
 
+    /// No input may panic (design.md §2): every prefix of valid documents of each shape, and
+    /// pseudo-random byte soup built from their characters, parse to `Ok` or a located `Err`.
+    #[test]
+    fn no_prefix_or_scramble_of_a_valid_document_panics() {
+        let docs = [
+            "<?xml version=\"1.0\"?>\n<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule><ID>é</ID><AllowedOrigin>https://*.a&amp;b.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>30</MaxAgeSeconds><!-- c --><![CDATA[x]]></CORSRule></CORSConfiguration>",
+            r#"{"CORSRules": [{"ID": "é\u00e9", "AllowedOrigins": ["*"], "AllowedMethods": ["GET"], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 3000}]}"#,
+            r#"[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET", 1, true, null, 2.5e3]}]"#,
+            r#"{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"CorsConfiguration": {"CorsRules": [{"AllowedOrigins": [{"Ref": "X"}], "AllowedMethods": ["GET"], "MaxAge": "5"}]}}}}}"#,
+        ];
+        for doc in docs {
+            for (i, _) in doc.char_indices() {
+                let _ = parse(&doc[..i]);
+                let _ = parse(&doc[i..]);
+            }
+            let chars: Vec<char> = doc.chars().collect();
+            let mut state = 0x2545_f491_4f6c_dd1d_u64;
+            for _ in 0..300 {
+                let mut soup = String::new();
+                for _ in 0..60 {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let pick = usize::try_from(state % chars.len() as u64).unwrap_or(0);
+                    soup.push(chars.get(pick).copied().unwrap_or('<'));
+                }
+                let _ = parse(&format!("<{soup}"));
+                let _ = parse(&format!("{{{soup}"));
+                let _ = parse(&format!("[{soup}"));
+            }
+        }
+    }
+
+    #[test]
+    fn odd_requests_get_an_answer_with_provenance() {
+        use crate::http::HeaderList;
+        let config =
+            parse(r#"{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}"#).unwrap();
+        let server = S3Server::new(config, ObjectState::Exists, Endpoint::Rest);
+        let urls = [
+            "not a url",
+            "ftp://b.s3.amazonaws.com/k",
+            "https://s3.amazonaws.com/",
+            "https://.s3.amazonaws.com/%ff%",
+            "http://[::1]:9000/b/k?cors&uploads&uploadId=1",
+            "https://b.s3.amazonaws.com/k?x=%zz",
+        ];
+        let methods = [
+            "GET", "OPTIONS", "PATCH", "get", "", "DELETE", "POST", "PUT", "HEAD",
+        ];
+        for url in urls {
+            for method in methods {
+                let mut headers = HeaderList::new();
+                headers.append("Origin", "https://a.example");
+                headers.append("Access-Control-Request-Method", "GET");
+                headers.append("Access-Control-Request-Headers", ",,");
+                headers.append("Range", "bytes=-");
+                let response = server.respond(&Request {
+                    method: method.into(),
+                    url: url.into(),
+                    headers,
+                });
+                let p = response.provenance.expect("provenance");
+                assert_eq!(p.provider, "s3");
+                assert!(!p.summary.is_empty(), "{method} {url}");
+            }
+        }
+    }
+
     #[test]
     fn xml_over_64_kb_is_max_message_length_exceeded() {
         let rule = "<CORSRule><AllowedOrigin>https://a.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>";
