@@ -1,0 +1,1 @@
+//! REST API (in progress).
