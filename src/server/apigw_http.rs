@@ -96,43 +96,47 @@ pub fn parse(text: &str) -> Result<HttpApiConfig, Error> {
         return Err(invalid_type("CorsConfiguration", &root, "<class 'dict'>"));
     }
     let is_null = |j: &Json| matches!(j.kind, JsonKind::Null);
-    let (format, cors): (HttpApiFormat, Option<&Json>) = if root.get("Resources").is_some()
-        || root.get("Type").is_some()
-    {
-        if let Some((_, p)) = cfn_resources(&root, "AWS::ApiGatewayV2::Api").into_iter().next() {
-            let cors = p
-                .get("CorsConfiguration")
-                .or_else(|| p.get("Body").and_then(|b| b.get("x-amazon-apigateway-cors")));
-            (HttpApiFormat::CloudFormation, cors)
-        } else if let Some((_, p)) =
-            cfn_resources(&root, "AWS::Serverless::HttpApi").into_iter().next()
-        {
-            let cors = p.get("CorsConfiguration").or_else(|| {
-                p.get("DefinitionBody")
-                    .and_then(|b| b.get("x-amazon-apigateway-cors"))
-            });
-            (HttpApiFormat::Sam, cors)
-        } else {
-            return Err(Error::scenario(
+    let (format, cors): (HttpApiFormat, Option<&Json>) =
+        if root.get("Resources").is_some() || root.get("Type").is_some() {
+            if let Some((_, p)) = cfn_resources(&root, "AWS::ApiGatewayV2::Api")
+                .into_iter()
+                .next()
+            {
+                let cors = p.get("CorsConfiguration").or_else(|| {
+                    p.get("Body")
+                        .and_then(|b| b.get("x-amazon-apigateway-cors"))
+                });
+                (HttpApiFormat::CloudFormation, cors)
+            } else if let Some((_, p)) = cfn_resources(&root, "AWS::Serverless::HttpApi")
+                .into_iter()
+                .next()
+            {
+                let cors = p.get("CorsConfiguration").or_else(|| {
+                    p.get("DefinitionBody")
+                        .and_then(|b| b.get("x-amazon-apigateway-cors"))
+                });
+                (HttpApiFormat::Sam, cors)
+            } else {
+                return Err(Error::scenario(
                 "the template has no AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi resource",
                 Some(root.span),
             ));
-        }
-    } else if let Some(c) = root.get("x-amazon-apigateway-cors") {
-        (HttpApiFormat::OpenApi, Some(c))
-    } else if root.get("openapi").is_some() || root.get("paths").is_some() {
-        (HttpApiFormat::OpenApi, None)
-    } else if let Some(c) = root.get("CorsConfiguration") {
-        (HttpApiFormat::Cli, Some(c))
-    } else if root
-        .props()
-        .iter()
-        .any(|(k, _, _)| CAMEL_FIELDS.contains(&k.as_str()))
-    {
-        (HttpApiFormat::BareCamel, Some(&root))
-    } else {
-        (HttpApiFormat::BarePascal, Some(&root))
-    };
+            }
+        } else if let Some(c) = root.get("x-amazon-apigateway-cors") {
+            (HttpApiFormat::OpenApi, Some(c))
+        } else if root.get("openapi").is_some() || root.get("paths").is_some() {
+            (HttpApiFormat::OpenApi, None)
+        } else if let Some(c) = root.get("CorsConfiguration") {
+            (HttpApiFormat::Cli, Some(c))
+        } else if root
+            .props()
+            .iter()
+            .any(|(k, _, _)| CAMEL_FIELDS.contains(&k.as_str()))
+        {
+            (HttpApiFormat::BareCamel, Some(&root))
+        } else {
+            (HttpApiFormat::BarePascal, Some(&root))
+        };
     let camel = matches!(format, HttpApiFormat::OpenApi | HttpApiFormat::BareCamel);
     let cors = match cors {
         None => None,
@@ -172,7 +176,8 @@ fn validate(c: &CorsFields, camel: bool) -> Result<(), Error> {
         {
             return Err(bad_request(
                 "allow-credentials is not supported if 'allow-origin' is *".into(),
-                star.span.or(c.allow_credentials.as_ref().and_then(|b| b.span)),
+                star.span
+                    .or(c.allow_credentials.as_ref().and_then(|b| b.span)),
             ));
         }
     }
@@ -222,12 +227,12 @@ fn parse_route(key: &str, authorizer: Option<&str>) -> Result<Route, Error> {
         Some("jwt") | Some("cognito") => Authorizer::Jwt,
         Some("lambda") | Some("custom") => Authorizer::Lambda,
         Some("iam") | Some("aws_iam") => Authorizer::Iam,
-        Some(other) => {
-            return Err(Error::scenario(
-                format!("route {key:?}: unknown authorizer {other:?}; expected jwt, lambda, iam or none"),
-                None,
-            ))
-        }
+        Some(other) => return Err(Error::scenario(
+            format!(
+                "route {key:?}: unknown authorizer {other:?}; expected jwt, lambda, iam or none"
+            ),
+            None,
+        )),
     };
     let key_trimmed = key.trim();
     if key_trimmed == "$default" {
@@ -343,9 +348,9 @@ impl HttpApiServer {
             let o = o.value.trim();
             match o {
                 "*" => true,
-                "https://*" | "http://*" => origin
-                    .to_ascii_lowercase()
-                    .starts_with(&o[..o.len() - 1]),
+                "https://*" | "http://*" => {
+                    origin.to_ascii_lowercase().starts_with(&o[..o.len() - 1])
+                }
                 _ => o.eq_ignore_ascii_case(origin),
             }
         })
@@ -403,7 +408,11 @@ impl HttpApiServer {
     fn auth_error(route: &Route) -> Response {
         let (status, body, kind) = match route.authorizer {
             Authorizer::Iam => (403, "{\"message\":\"Forbidden\"}", "ForbiddenException"),
-            _ => (401, "{\"message\":\"Unauthorized\"}", "UnauthorizedException"),
+            _ => (
+                401,
+                "{\"message\":\"Unauthorized\"}",
+                "UnauthorizedException",
+            ),
         };
         let mut r = Response::new(status);
         r.headers.append("Content-Type", "application/json");
@@ -423,7 +432,15 @@ impl HttpApiServer {
                 route.key, r.status
             );
             if let Some(entry) = Self::origin_entry(cors, &origin) {
-                Self::add_common(cors, entry, &origin, false, &mut r, &mut sources, &mut notes);
+                Self::add_common(
+                    cors,
+                    entry,
+                    &origin,
+                    false,
+                    &mut r,
+                    &mut sources,
+                    &mut notes,
+                );
                 summary.push_str(" API Gateway still adds the configured CORS headers to this error, so browsers report the status rather than a missing header.");
                 notes.push(unverified("CORS headers on the authorizer's 401/403 (inferred from Chrome reporting \"It does not have HTTP ok status\" in the dev.to aws-builders report)"));
             }
@@ -530,7 +547,13 @@ impl Server for HttpApiServer {
                 let mut r = Response::new(404);
                 r.headers.append("Content-Type", "application/json");
                 r.body = Some("{\"message\":\"Not Found\"}".into());
-                (r, format!("No route matches {} {path}, so API Gateway answers 404 Not Found.", request.method))
+                (
+                    r,
+                    format!(
+                        "No route matches {} {path}, so API Gateway answers 404 Not Found.",
+                        request.method
+                    ),
+                )
             }
             Some(route)
                 if route.authorizer != Authorizer::None
@@ -614,7 +637,10 @@ mod tests {
 
     #[test]
     fn every_shape_is_read() {
-        let cli = parse(r#"{"CorsConfiguration": {"AllowOrigins": ["https://a.example"], "MaxAge": 300}}"#).unwrap();
+        let cli = parse(
+            r#"{"CorsConfiguration": {"AllowOrigins": ["https://a.example"], "MaxAge": 300}}"#,
+        )
+        .unwrap();
         assert_eq!(cli.format, HttpApiFormat::Cli);
         let camel = parse(r#"{"allowOrigins": ["*"], "maxAge": 10}"#).unwrap();
         assert_eq!(camel.format, HttpApiFormat::BareCamel);
@@ -648,9 +674,15 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(s.select_route("OPTIONS", "/items").unwrap().key, "OPTIONS /{proxy+}");
+        assert_eq!(
+            s.select_route("OPTIONS", "/items").unwrap().key,
+            "OPTIONS /{proxy+}"
+        );
         assert_eq!(s.select_route("GET", "/items").unwrap().key, "GET /items");
-        assert_eq!(s.select_route("POST", "/items").unwrap().key, "ANY /{proxy+}");
+        assert_eq!(
+            s.select_route("POST", "/items").unwrap().key,
+            "ANY /{proxy+}"
+        );
         assert_eq!(s.select_route("POST", "/").unwrap().key, "$default");
     }
 }

@@ -222,8 +222,8 @@ pub(crate) fn parse_json(text: &str, what: &str) -> Result<Json, Error> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options)
-        .map_err(|e| {
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
             Error::syntax(
                 format!("not valid JSON: {}", e.kind()),
                 Some(index.span(e.range().start)),
@@ -333,11 +333,7 @@ pub(crate) fn check_keys(obj: &Json, container: &str, allowed: &[&str]) -> Resul
 /// A list of strings, typed as botocore checks it.
 pub(crate) fn string_list(value: &Json, path: &str) -> Result<Vec<Spanned<String>>, Error> {
     let Some(items) = value.as_array() else {
-        return Err(invalid_type(
-            path,
-            value,
-            "<class 'list'>, <class 'tuple'>",
-        ));
+        return Err(invalid_type(path, value, "<class 'list'>, <class 'tuple'>"));
     };
     items
         .iter()
@@ -526,16 +522,24 @@ impl CorsFields {
         check_keys(obj, container, &names)?;
         let path = |i: usize| format!("{container}.{}", names[i]);
         let list = |i: usize| -> Result<Option<Vec<Spanned<String>>>, Error> {
-            obj.get(names[i]).map(|v| string_list(v, &path(i))).transpose()
+            obj.get(names[i])
+                .map(|v| string_list(v, &path(i)))
+                .transpose()
         };
         Ok(CorsFields {
             span: Some(obj.span),
-            allow_credentials: obj.get(names[0]).map(|v| boolean(v, &path(0))).transpose()?,
+            allow_credentials: obj
+                .get(names[0])
+                .map(|v| boolean(v, &path(0)))
+                .transpose()?,
             allow_headers: list(1)?,
             allow_methods: list(2)?,
             allow_origins: list(3)?,
             expose_headers: list(4)?,
-            max_age: obj.get(names[5]).map(|v| integer(v, &path(5))).transpose()?,
+            max_age: obj
+                .get(names[5])
+                .map(|v| integer(v, &path(5)))
+                .transpose()?,
         })
     }
 
@@ -546,9 +550,12 @@ impl CorsFields {
 
     /// A list field's values, joined with `,` as the services send them.
     pub(crate) fn joined(list: &Option<Vec<Spanned<String>>>) -> Option<String> {
-        list.as_ref()
-            .filter(|l| !l.is_empty())
-            .map(|l| l.iter().map(|s| s.value.trim()).collect::<Vec<_>>().join(","))
+        list.as_ref().filter(|l| !l.is_empty()).map(|l| {
+            l.iter()
+                .map(|s| s.value.trim())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
     }
 
     /// The span of a list field's first item (or of nothing).
@@ -583,7 +590,10 @@ mod tests {
         let lit = path_match_score("/items/all", "/items/all").unwrap();
         let param = path_match_score("/items/{id}", "/items/all").unwrap();
         let greedy = path_match_score("/{proxy+}", "/items/all").unwrap();
-        assert!(lit > param && param > greedy, "{lit} {param} {greedy}");
+        assert!(
+            lit > param && param > greedy,
+            "{lit:?} {param:?} {greedy:?}"
+        );
         assert_eq!(path_match_score("/items", "/other"), None);
         assert_eq!(path_match_score("/{proxy+}", "/"), None);
         assert!(path_match_score("/", "/").is_some());

@@ -69,26 +69,27 @@ pub fn parse(text: &str) -> Result<LambdaUrlConfig, Error> {
         return Err(invalid_type("Cors", &root, "<class 'dict'>"));
     }
     // Find the object holding `Cors` (and `AuthType`), whatever the envelope.
-    let (format, holder): (LambdaUrlFormat, Option<&Json>) =
-        if let Some((_, props)) = cfn_resources(&root, "AWS::Lambda::Url").into_iter().next() {
-            (LambdaUrlFormat::CloudFormation, Some(props))
-        } else if let Some(fuc) = cfn_resources(&root, "AWS::Serverless::Function")
-            .into_iter()
-            .find_map(|(_, p)| p.get("FunctionUrlConfig"))
-        {
-            (LambdaUrlFormat::Sam, Some(fuc))
-        } else if let Some(fuc) = root.get("FunctionUrlConfig") {
-            (LambdaUrlFormat::Sam, Some(fuc))
-        } else if root.get("Cors").is_some() || root.get("AuthType").is_some() {
-            (LambdaUrlFormat::Cli, Some(&root))
-        } else if root.get("Resources").is_some() {
-            return Err(Error::scenario(
+    let (format, holder): (LambdaUrlFormat, Option<&Json>) = if let Some((_, props)) =
+        cfn_resources(&root, "AWS::Lambda::Url").into_iter().next()
+    {
+        (LambdaUrlFormat::CloudFormation, Some(props))
+    } else if let Some(fuc) = cfn_resources(&root, "AWS::Serverless::Function")
+        .into_iter()
+        .find_map(|(_, p)| p.get("FunctionUrlConfig"))
+    {
+        (LambdaUrlFormat::Sam, Some(fuc))
+    } else if let Some(fuc) = root.get("FunctionUrlConfig") {
+        (LambdaUrlFormat::Sam, Some(fuc))
+    } else if root.get("Cors").is_some() || root.get("AuthType").is_some() {
+        (LambdaUrlFormat::Cli, Some(&root))
+    } else if root.get("Resources").is_some() {
+        return Err(Error::scenario(
                 "the template has no AWS::Lambda::Url resource and no AWS::Serverless::Function with a FunctionUrlConfig",
                 Some(root.span),
             ));
-        } else {
-            (LambdaUrlFormat::BareCors, None)
-        };
+    } else {
+        (LambdaUrlFormat::BareCors, None)
+    };
     let (cors_json, auth_json) = match holder {
         Some(h) => (h.get("Cors"), h.get("AuthType")),
         None => (Some(&root), None),
@@ -295,10 +296,14 @@ impl Server for LambdaUrlServer {
                 }
                 Some(entry) => {
                     notes.push(unverified("Access-Control-Allow-Origin echoes the request's Origin even when AllowOrigins is [\"*\"] (the value reported in powertools-lambda-python#4163)"));
-                    r.headers.append("Access-Control-Allow-Origin", origin.clone());
+                    r.headers
+                        .append("Access-Control-Allow-Origin", origin.clone());
                     sources.push(HeaderSource {
                         header: "Access-Control-Allow-Origin".into(),
-                        from: format!("Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)", entry.value),
+                        from: format!(
+                            "Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)",
+                            entry.value
+                        ),
                         span: entry.span,
                     });
                     if cors.credentials() {
@@ -340,8 +345,7 @@ impl Server for LambdaUrlServer {
                             a.value.trim() == "*" || a.value.trim().eq_ignore_ascii_case(h)
                         })
                     };
-                    let missing: Vec<&String> =
-                        requested.iter().filter(|h| !allowed(h)).collect();
+                    let missing: Vec<&String> = requested.iter().filter(|h| !allowed(h)).collect();
                     let mut s = format!("Lambda answers the preflight itself without invoking the function. The Origin {origin} is allowed by AllowOrigins \"{}\".", entry.value);
                     if !missing.is_empty() {
                         s.push_str(&format!(
@@ -407,16 +411,16 @@ impl Server for LambdaUrlServer {
             (None, _) => summary.push_str(
                 " The URL has no CORS configuration, so the function's headers are all there is.",
             ),
-            (Some(_), None) => summary.push_str(
-                " The request has no Origin header, so Lambda adds no CORS header.",
-            ),
+            (Some(_), None) => summary
+                .push_str(" The request has no Origin header, so Lambda adds no CORS header."),
             (Some(cors), Some(origin)) => match Self::origin_entry(cors, &origin) {
                 None => summary.push_str(&format!(
                     " The Origin {origin} is not in AllowOrigins, so Lambda adds no CORS header."
                 )),
                 Some(entry) => {
                     let function_acao = r.headers.contains("access-control-allow-origin");
-                    r.headers.append("Access-Control-Allow-Origin", origin.clone());
+                    r.headers
+                        .append("Access-Control-Allow-Origin", origin.clone());
                     sources.push(HeaderSource {
                         header: "Access-Control-Allow-Origin".into(),
                         from: format!(
@@ -454,7 +458,9 @@ impl Server for LambdaUrlServer {
             },
         }
         if iam {
-            summary.push_str(" (The request carries Authorization, taken as a valid SigV4 signature.)");
+            summary.push_str(
+                " (The request carries Authorization, taken as a valid SigV4 signature.)",
+            );
         }
         r.provenance = Some(Provenance {
             header_sources: sources,
@@ -485,8 +491,17 @@ mod tests {
         let e = parse(r#"{"AllowMethods": ["OPTIONS"]}"#).unwrap_err();
         assert_eq!(e.code(), Some("ValidationException"));
         let e = parse(r#"{"MaxAge": 86401}"#).unwrap_err();
-        assert!(e.message.contains("less than or equal to 86400"), "{}", e.message);
+        assert!(
+            e.message.contains("less than or equal to 86400"),
+            "{}",
+            e.message
+        );
         let e = parse(r#"{"AllowOrigin": ["*"]}"#).unwrap_err();
-        assert!(e.message.contains("Unknown parameter in Cors: \"AllowOrigin\""), "{}", e.message);
+        assert!(
+            e.message
+                .contains("Unknown parameter in Cors: \"AllowOrigin\""),
+            "{}",
+            e.message
+        );
     }
 }

@@ -1,1 +1,0 @@
-//! REST API (in progress).
