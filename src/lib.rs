@@ -115,7 +115,9 @@ impl Policy {
     pub fn summary(&self) -> String {
         match self {
             Policy::S3 { config: None } => "valid: no S3 CORS configuration".into(),
-            Policy::S3 { config: Some(c) } => format!("valid: S3 CORS configuration, {} rule(s)", c.rules.len()),
+            Policy::S3 { config: Some(c) } => {
+                format!("valid: S3 CORS configuration, {} rule(s)", c.rules.len())
+            }
             Policy::ApigwHttp { config } => match &config.cors {
                 None => "valid: HTTP API without CORS configuration".into(),
                 Some(_) => "valid: HTTP API CorsConfiguration".into(),
@@ -128,8 +130,15 @@ impl Policy {
             Policy::Cloudfront { config: None } => "valid: no response headers policy".into(),
             Policy::Cloudfront { config: Some(p) } => format!(
                 "valid: CloudFront response headers policy{}{}",
-                p.name.as_deref().map(|n| format!(" {n:?}")).unwrap_or_default(),
-                if p.cors.is_some() { " with CorsConfig" } else { " without CorsConfig" }
+                p.name
+                    .as_deref()
+                    .map(|n| format!(" {n:?}"))
+                    .unwrap_or_default(),
+                if p.cors.is_some() {
+                    " with CorsConfig"
+                } else {
+                    " without CorsConfig"
+                }
             ),
             Policy::LambdaUrl { config } => match &config.cors {
                 None => "valid: function URL without CORS configuration".into(),
@@ -288,6 +297,14 @@ pub fn simulate_json(text: &str) -> Result<Trace, Error> {
 /// What `server` answers to `request`, with provenance.
 pub fn respond(server: &ServerSpec, request: &Request) -> Result<Response, Error> {
     Ok(build_server(server)?.respond(request))
+}
+
+/// What one server answers to each of `requests`, in order. Unlike calling [`respond`] once per
+/// request, the server is built once, so state it keeps between requests (CloudFront's
+/// simulated edge cache) carries over.
+pub fn respond_sequence(server: &ServerSpec, requests: &[Request]) -> Result<Vec<Response>, Error> {
+    let server = build_server(server)?;
+    Ok(requests.iter().map(|r| server.respond(r)).collect())
 }
 
 /// The input of [`respond_json`] and `cors-sim respond`.

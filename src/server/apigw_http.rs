@@ -227,12 +227,14 @@ fn parse_route(key: &str, authorizer: Option<&str>) -> Result<Route, Error> {
         Some("jwt") | Some("cognito") => Authorizer::Jwt,
         Some("lambda") | Some("custom") => Authorizer::Lambda,
         Some("iam") | Some("aws_iam") => Authorizer::Iam,
-        Some(other) => return Err(Error::scenario(
-            format!(
+        Some(other) => {
+            return Err(Error::scenario(
+                format!(
                 "route {key:?}: unknown authorizer {other:?}; expected jwt, lambda, iam or none"
             ),
-            None,
-        )),
+                None,
+            ))
+        }
     };
     let key_trimmed = key.trim();
     if key_trimmed == "$default" {
