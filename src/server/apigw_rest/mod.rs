@@ -291,7 +291,7 @@ impl RestApiServer {
         r.headers.append("x-amzn-ErrorType", error_type);
         r.body = Some(format!("{{\"message\":\"{message}\"}}"));
         let mut sources = Vec::new();
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
         let (used, used_name) = match (specific, fallback) {
             (Some(g), _) if !g.headers.is_empty() => (Some(g), kind.to_string()),
             (_, Some(g)) => (Some(g), class.to_string()),
@@ -301,6 +301,13 @@ impl RestApiServer {
         let mut summary = format!("API Gateway answers {status} itself ({kind} gateway response, {{\"message\":\"{message}\"}}): {why}");
         match used {
             Some(g) => {
+                notes.extend(
+                    self.config
+                        .notes
+                        .iter()
+                        .filter(|n| n.value.contains(&used_name))
+                        .map(|n| n.value.clone()),
+                );
                 apply_mappings(&g.headers, request, None, &mut r, &mut sources, &mut notes, &format!("gateway response {used_name}"), "gatewayresponse.header.");
                 if r.headers.contains("access-control-allow-origin") {
                     summary.push_str(&format!(" The {used_name} gateway response adds CORS headers, so the browser sees the real status."));

@@ -430,6 +430,19 @@ fn cloudformation(root: &Json, cfg: &mut RestApiConfig) -> Result<(), Error> {
             openapi(body, cfg)?;
         }
     }
+    for id in paths.keys() {
+        let r = Json {
+            kind: crate::server::aws_common::JsonKind::String(id.clone()),
+            span: root.span,
+        };
+        let reference = Json {
+            kind: crate::server::aws_common::JsonKind::Object(vec![("Ref".into(), root.span, r)]),
+            span: root.span,
+        };
+        if let Some(path) = resolve_resource(Some(&reference), &paths, 0) {
+            merge(cfg, Some(path), vec![]);
+        }
+    }
     let mut found = false;
     for (id, _, p) in of_type("AWS::ApiGateway::Method") {
         found = true;
