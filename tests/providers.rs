@@ -119,12 +119,19 @@ fn check_response(case: &str, i: usize, r: &Response, e: &Expect) -> Vec<String>
     for (name, want) in &e.headers {
         let got = r.headers.get(name);
         if got != *want {
-            failures.push(format!("{what}: header {name}: {got:?} != {want:?}{}", dump()));
+            failures.push(format!(
+                "{what}: header {name}: {got:?} != {want:?}{}",
+                dump()
+            ));
         }
     }
     for (name, n) in &e.count {
         if r.headers.count(name) != *n {
-            failures.push(format!("{what}: {name} appears {} times, not {n}{}", r.headers.count(name), dump()));
+            failures.push(format!(
+                "{what}: {name} appears {} times, not {n}{}",
+                r.headers.count(name),
+                dump()
+            ));
         }
     }
     for s in &e.summary {
@@ -138,9 +145,15 @@ fn check_response(case: &str, i: usize, r: &Response, e: &Expect) -> Vec<String>
         }
     }
     if let Some(u) = e.unverified {
-        let has = prov.notes.iter().any(|n| n.contains("documented, not verified against AWS"));
+        let has = prov
+            .notes
+            .iter()
+            .any(|n| n.contains("documented, not verified against AWS"));
         if has != u {
-            failures.push(format!("{what}: unverified note present = {has}, expected {u}{}", dump()));
+            failures.push(format!(
+                "{what}: unverified note present = {has}, expected {u}{}",
+                dump()
+            ));
         }
     }
     if let Some(b) = &e.body {
@@ -154,7 +167,10 @@ fn check_response(case: &str, i: usize, r: &Response, e: &Expect) -> Vec<String>
             .iter()
             .any(|s| s.header.eq_ignore_ascii_case(h) && s.from.contains(from.as_str()));
         if !ok {
-            failures.push(format!("{what}: no source for {h} containing {from:?}: {:?}", prov.header_sources));
+            failures.push(format!(
+                "{what}: no source for {h} containing {from:?}: {:?}",
+                prov.header_sources
+            ));
         }
     }
     failures
@@ -170,7 +186,11 @@ fn run_case(case: &Case) -> Vec<String> {
             Err(e) => return vec![format!("{name}: bad server spec: {e}")],
         };
         if case.requests.len() != case.expect.len() {
-            return vec![format!("{name}: {} requests but {} expectations", case.requests.len(), case.expect.len())];
+            return vec![format!(
+                "{name}: {} requests but {} expectations",
+                case.requests.len(),
+                case.expect.len()
+            )];
         }
         let responses = match cors_sim::respond_sequence(&spec, &case.requests) {
             Ok(r) => r,
@@ -199,23 +219,36 @@ fn run_case(case: &Case) -> Vec<String> {
         (Some(want), _, Err(got)) => {
             let mut f = Vec::new();
             if want.code.is_some() && got.code() != want.code.as_deref() {
-                f.push(format!("{name}: code {:?} != {:?} ({got})", got.code(), want.code));
+                f.push(format!(
+                    "{name}: code {:?} != {:?} ({got})",
+                    got.code(),
+                    want.code
+                ));
             }
             if let Some(k) = &want.kind {
                 let got_kind = serde_json::to_value(&got.kind).unwrap_or_default();
-                let got_kind = got_kind.as_str().map(str::to_string).unwrap_or_else(|| got_kind.to_string());
+                let got_kind = got_kind
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| got_kind.to_string());
                 if !got_kind.contains(k.as_str()) {
                     f.push(format!("{name}: kind {got_kind} != {k}"));
                 }
             }
             if !got.message.contains(want.message.as_str()) {
-                f.push(format!("{name}: message {:?} lacks {:?}", got.message, want.message));
+                f.push(format!(
+                    "{name}: message {:?} lacks {:?}",
+                    got.message, want.message
+                ));
             }
             if want.line.is_some() && got.span.map(|s| s.line) != want.line {
                 f.push(format!("{name}: line {:?} != {:?}", got.span, want.line));
             }
             if want.column.is_some() && got.span.map(|s| s.column) != want.column {
-                f.push(format!("{name}: column {:?} != {:?}", got.span, want.column));
+                f.push(format!(
+                    "{name}: column {:?} != {:?}",
+                    got.span, want.column
+                ));
             }
             f
         }
@@ -246,15 +279,16 @@ fn provider_cases() {
         files.sort();
         for file in files {
             let text = std::fs::read_to_string(&file).expect("case file");
-            let cases: Vec<Case> = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let cases: Vec<Case> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             for case in &cases {
                 *counts.entry(provider).or_insert(0usize) += 1;
-                failures.extend(
-                    run_case(case)
-                        .into_iter()
-                        .map(|f| format!("{}: {f}", file.file_name().unwrap_or_default().to_string_lossy())),
-                );
+                failures.extend(run_case(case).into_iter().map(|f| {
+                    format!(
+                        "{}: {f}",
+                        file.file_name().unwrap_or_default().to_string_lossy()
+                    )
+                }));
             }
         }
     }
@@ -262,7 +296,12 @@ fn provider_cases() {
     for (p, n) in &counts {
         assert!(*n >= 10, "{p} has only {n} cases");
     }
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +357,10 @@ fn http_api_star_origin_with_credentials() {
     )
     .expect_err("AWS rejects the configuration");
     assert_eq!(err.code(), Some("BadRequestException"));
-    assert_eq!(err.message, "allow-credentials is not supported if 'allow-origin' is *");
+    assert_eq!(
+        err.message,
+        "allow-credentials is not supported if 'allow-origin' is *"
+    );
     assert_eq!(err.input.as_deref(), Some("config"));
 
     // Without AllowCredentials it deploys, answers `*`, and the credentialed fetch fails.
@@ -330,7 +372,9 @@ fn http_api_star_origin_with_credentials() {
     let (reason, console) = blocked(&trace);
     assert_eq!(reason, "wildcard_origin_with_credentials", "{console}");
     assert!(
-        console.contains("must not be the wildcard '*' when the request's credentials mode is 'include'"),
+        console.contains(
+            "must not be the wildcard '*' when the request's credentials mode is 'include'"
+        ),
         "{console}"
     );
 }
@@ -351,21 +395,33 @@ fn cloudfront_stale_cache_in_a_two_request_sequence() {
     let origin = serde_json::json!({"kind": "apigw-http", "config": "{\"AllowOrigins\": [\"https://app.example.com\"]}"});
     let behavior = serde_json::json!({"cache_policy": "CachingOptimized", "origin_request_policy": "CORS-CustomOrigin"});
     let trace = stale_cache_scenario(origin.clone(), behavior);
-    assert_eq!(trace.outcome, cors_sim::Outcome::Allowed, "the opaque load succeeds");
+    assert_eq!(
+        trace.outcome,
+        cors_sim::Outcome::Allowed,
+        "the opaque load succeeds"
+    );
     let second = &trace.sequence[0];
     let response = second.response.as_ref().expect("CloudFront answers");
-    assert_eq!(response.headers.get("x-cache").as_deref(), Some("Hit from cloudfront"));
+    assert_eq!(
+        response.headers.get("x-cache").as_deref(),
+        Some("Hit from cloudfront")
+    );
     let summary = &response.provenance.as_ref().expect("provenance").summary;
     assert!(summary.contains("stale-cache CORS bug"), "{summary}");
     let (reason, console) = blocked(second);
     assert_eq!(reason, "missing_allow_origin", "{console}");
     assert!(
-        console.contains("No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+        console.contains(
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        ),
         "{console}"
     );
 
     // The fix: Origin in the cache key. The same sequence now passes.
-    let fixed = stale_cache_scenario(origin, serde_json::json!({"cache_policy": {"headers": ["Origin"]}}));
+    let fixed = stale_cache_scenario(
+        origin,
+        serde_json::json!({"cache_policy": {"headers": ["Origin"]}}),
+    );
     assert_eq!(fixed.sequence[0].outcome, cors_sim::Outcome::Allowed);
 }
 

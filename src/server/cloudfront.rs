@@ -854,7 +854,7 @@ impl Server for CloudFrontServer {
         let mut sources = Vec::new();
         let b = &self.behavior;
 
-        if !b.allowed.iter().any(|m| *m == request.method) {
+        if !b.allowed.contains(&request.method) {
             let mut r = Response::new(403);
             r.headers.append("Content-Type", "text/html");
             r.headers.append("X-Cache", "Error from cloudfront");
@@ -883,7 +883,7 @@ impl Server for CloudFrontServer {
             return r;
         }
 
-        let cacheable_method = b.caching && b.cached.iter().any(|m| *m == request.method);
+        let cacheable_method = b.caching && b.cached.contains(&request.method);
         let key = self.cache_key(request);
         let hit = if cacheable_method {
             self.cache.borrow().iter().find(|e| e.key == key).cloned()

@@ -130,7 +130,8 @@ pub fn parse(text: &str) -> Result<LambdaUrlConfig, Error> {
 
 /// The limits of the `Cors` shape (API reference and `AWS::Lambda::Url.Cors`).
 fn validate(c: &CorsFields) -> Result<(), Error> {
-    let lists: [(&Option<Vec<Spanned<String>>>, &str, usize, usize); 4] = [
+    type Limits<'a> = (&'a Option<Vec<Spanned<String>>>, &'a str, usize, usize);
+    let lists: [Limits; 4] = [
         (&c.allow_headers, "cors.allowHeaders", 100, 1024),
         (&c.allow_methods, "cors.allowMethods", 6, 6),
         (&c.allow_origins, "cors.allowOrigins", 100, 253),
