@@ -21,6 +21,10 @@ struct Piece {
 /// Whether `pattern` matches all of `input`; `None` when the pattern uses syntax this matcher
 /// does not read.
 pub(crate) fn full_match(pattern: &str, input: &str) -> Option<bool> {
+    // Matching recurses once per pattern piece; real selection patterns are short.
+    if pattern.len() > 1024 || input.len() > 4096 {
+        return None;
+    }
     let text: Vec<char> = input.chars().collect();
     for alt in split_top(pattern)? {
         let pieces = compile(&alt)?;
