@@ -260,6 +260,7 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
                     c.rules.len(),
                     if c.rules.len() == 1 { "" } else { "s" }
                 ),
+                other => other.summary(),
             };
             Ok((format!("{summary}\n"), 0))
         }
