@@ -74,6 +74,17 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
         ServerSpec::S3 { config, .. } => {
             super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), &before)?
         }
+        _ => {
+            return Ok(FixReport {
+                outcome_before: Outcome::Blocked,
+                fixed_config: None,
+                diff: None,
+                explanation: "cors-sim writes configuration fixes for S3 buckets and custom responses; for this provider, the failing step of the timeline names the header to change.".into(),
+                outcome_after: Outcome::Blocked,
+                request_change: None,
+                candidates_considered: 0,
+            })
+        }
     };
     let considered = candidates.len();
     let mut best: Option<(Candidate, Trace)> = None;
