@@ -41,6 +41,75 @@ impl fmt::Display for Span {
     }
 }
 
+/// A value and where it was written in the pasted text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it starts.
+    pub span: Option<Span>,
+}
+
+/// Turns byte offsets into spans and back, in O(log n) per lookup once the line starts are
+/// known: parsers ask for thousands of spans on a 64 KB document, so the linear
+/// [`Span::at_offset`] would be quadratic.
+#[derive(Clone, Debug)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    /// The span of byte `offset` (clamped to the text and to a character boundary).
+    pub fn span(&self, offset: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        Span {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The byte offset of `span`, or `None` when the span is not in the text.
+    pub fn offset(&self, span: Span) -> Option<usize> {
+        let line_start = *self
+            .line_starts
+            .get(usize::try_from(span.line).ok()?.checked_sub(1)?)?;
+        let col = usize::try_from(span.column).ok()?.checked_sub(1)?;
+        let line = &self.text[line_start..];
+        let within = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+        Some(line_start + within)
+    }
+
+    /// The spaces and tabs that start the line holding `offset`.
+    pub fn indent(&self, offset: usize) -> &'a str {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+}
+
 /// What kind of input was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -188,6 +257,20 @@ mod tests {
         // 'é' is two bytes; the column after it is 3 characters in.
         assert_eq!(Span::at_offset(text, 6), Span { line: 2, column: 3 });
         assert_eq!(Span::at_offset(text, 999), Span { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_at_offset_both_ways() {
+        let text = "a\n  é<x>\n\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            if text.is_char_boundary(offset) {
+                let span = index.span(offset);
+                assert_eq!(span, Span::at_offset(text, offset));
+                assert_eq!(index.offset(span), Some(offset));
+            }
+        }
+        assert_eq!(index.indent(5), "  ");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! layout, and comments survive.
 
 use super::fix::Candidate;
-use crate::error::{Error, Span};
+use crate::error::{Error, LineIndex};
 use crate::scenario::{Credentials, Scenario, ServerSpec};
 use crate::server::s3::{self, ConfigFormat, CorsRule, S3Config, Spanned};
 use crate::trace::Trace;
@@ -158,7 +158,7 @@ fn matches(pattern: &str, value: &str, fold: bool) -> bool {
 fn widen_rule(
     scenario: &Scenario,
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     config: &S3Config,
     i: usize,
     rule: &CorsRule,
@@ -310,36 +310,6 @@ fn apply(text: &str, mut edits: Vec<Edit>) -> Option<String> {
     Some(out)
 }
 
-/// Byte offsets of line starts, to turn a `Span` into an offset.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn offset(&self, text: &str, span: Span) -> Option<usize> {
-        let line_start = *self
-            .starts
-            .get(usize::try_from(span.line).ok()?.checked_sub(1)?)?;
-        let col = usize::try_from(span.column).ok()?.checked_sub(1)?;
-        let line = &text[line_start..];
-        let within = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
-        Some(line_start + within)
-    }
-
-    /// The whitespace that starts the line holding `offset`.
-    fn indent<'t>(&self, text: &'t str, offset: usize) -> &'t str {
-        let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[start..];
-        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
-    }
-}
-
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -354,11 +324,11 @@ fn json_string(s: &str) -> String {
 /// string literal with its quotes.
 fn value_range(
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     format: ConfigFormat,
     v: &Spanned<String>,
 ) -> Option<(usize, usize)> {
-    let at = lines.offset(text, v.span?)?;
+    let at = lines.offset(v.span?)?;
     if format == ConfigFormat::Xml {
         // The span is at the element or at its text: the text ends at the next `</`.
         let rest = &text[at..];
@@ -386,7 +356,7 @@ fn value_range(
 
 fn replace_value(
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     format: ConfigFormat,
     v: &Spanned<String>,
     new: &str,
@@ -403,15 +373,15 @@ fn replace_value(
 /// The byte range of rule `rule` in the text: from its start to the next rule's start.
 fn rule_range(
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     config: &S3Config,
     rule: &CorsRule,
 ) -> Option<(usize, usize)> {
-    let start = lines.offset(text, rule.span?)?;
+    let start = lines.offset(rule.span?)?;
     let end = config
         .rules
         .iter()
-        .filter_map(|r| r.span.and_then(|s| lines.offset(text, s)))
+        .filter_map(|r| r.span.and_then(|s| lines.offset(s)))
         .filter(|&o| o > start)
         .min()
         .unwrap_or(text.len());
@@ -420,7 +390,7 @@ fn rule_range(
 
 fn add_value(
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     format: ConfigFormat,
     rule: &CorsRule,
     list: List,
@@ -431,7 +401,7 @@ fn add_value(
         return Some(if format == ConfigFormat::Xml {
             // After the closing tag, on a new line with the same indentation.
             let close = end + text[end..].find('>')? + 1;
-            let indent = lines.indent(text, lines.offset(text, last.span?)?);
+            let indent = lines.indent(lines.offset(last.span?)?);
             Edit {
                 start: close,
                 end: close,
@@ -449,7 +419,7 @@ fn add_value(
                         .starts_with(['\n', '\r'])
             };
             let sep = if multiline {
-                format!(",\n{}", lines.indent(text, lines.offset(text, last.span?)?))
+                format!(",\n{}", lines.indent(lines.offset(last.span?)?))
             } else {
                 ", ".to_string()
             };
@@ -461,14 +431,14 @@ fn add_value(
         });
     }
     // The list is empty or absent in this rule.
-    let config_rule_start = lines.offset(text, rule.span?)?;
+    let config_rule_start = lines.offset(rule.span?)?;
     let first_child = rule
         .allowed_origins
         .first()
         .or(rule.allowed_methods.first())
         .and_then(|v| v.span)
-        .and_then(|s| lines.offset(text, s))?;
-    let indent = lines.indent(text, first_child).to_string();
+        .and_then(|s| lines.offset(s))?;
+    let indent = lines.indent(first_child).to_string();
     if format == ConfigFormat::Xml {
         // Before the rule's closing tag.
         let close = config_rule_start + text[config_rule_start..].find("</CORSRule>")?;
@@ -517,7 +487,7 @@ fn add_value(
 /// A whole new rule for `need`, inserted before rule `at` (or after the last one).
 fn insert_rule(
     text: &str,
-    lines: &LineIndex,
+    lines: &LineIndex<'_>,
     config: &S3Config,
     at: usize,
     need: &Need,
@@ -526,8 +496,8 @@ fn insert_rule(
         .rules
         .get(at.min(config.rules.len().checked_sub(1)?))?;
     let (rule_start, rule_end) = rule_range(text, lines, config, anchor)?;
-    let indent = lines.indent(text, rule_start).to_string();
-    let child = child_indent(text, lines, anchor).unwrap_or_else(|| format!("{indent}  "));
+    let indent = lines.indent(rule_start).to_string();
+    let child = child_indent(lines, anchor).unwrap_or_else(|| format!("{indent}  "));
     let xml = config.format == ConfigFormat::Xml;
     let block = if xml {
         let mut b = format!("<CORSRule>\n{child}<AllowedOrigin>{}</AllowedOrigin>\n{child}<AllowedMethod>{}</AllowedMethod>\n", xml_escape(&need.origin), need.method);
@@ -573,13 +543,13 @@ fn insert_rule(
     Some(out)
 }
 
-fn child_indent(text: &str, lines: &LineIndex, rule: &CorsRule) -> Option<String> {
+fn child_indent(lines: &LineIndex<'_>, rule: &CorsRule) -> Option<String> {
     let child = rule.allowed_origins.first()?.span?;
     let rule_line = rule.span?.line;
     if child.line == rule_line {
         return None;
     }
-    Some(lines.indent(text, lines.offset(text, child)?).to_string())
+    Some(lines.indent(lines.offset(child)?).to_string())
 }
 
 /// The end of the JSON object or array that starts at or after `start`.

@@ -23,47 +23,8 @@ pub fn unverified(text: &str) -> String {
     format!("{text} ({UNVERIFIED})")
 }
 
-/// A value and where it was written in the pasted text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Where it starts.
-    pub span: Option<Span>,
-}
-
-/// Turns byte offsets into 1-based lines and character columns.
-pub(crate) struct LineIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
-    }
-
-    /// The span of byte `offset` (clamped to the text and to a character boundary).
-    pub(crate) fn span(&self, offset: usize) -> Span {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        Span {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(column).unwrap_or(u32::MAX),
-        }
-    }
-}
+pub(crate) use crate::error::LineIndex;
+pub use crate::error::Spanned;
 
 /// A parsed JSON value with its position.
 #[derive(Clone, Debug)]

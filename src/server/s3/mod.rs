@@ -34,14 +34,7 @@ use crate::http::{Request, Response, Server};
 use crate::scenario::{Endpoint, ObjectState};
 use serde::{Deserialize, Serialize};
 
-/// A value and where it was written in the pasted text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Where it starts.
-    pub span: Option<Span>,
-}
+pub use crate::error::Spanned;
 
 impl<T> Spanned<T> {
     /// A value written at `span`.
@@ -168,40 +161,8 @@ pub fn parse(text: &str) -> Result<Option<S3Config>, Error> {
     Ok(Some(S3Config { format, rules }))
 }
 
-/// Turns byte offsets into 1-based line and character column, in O(log n) per lookup once the
-/// line starts are known (the parsers ask for thousands of spans on a 64 KB document, so the
-/// linear [`Span::at_offset`] would be quadratic).
-pub(crate) struct SpanIndex<'a> {
-    text: &'a str,
-    line_starts: Vec<usize>,
-}
-
-impl<'a> SpanIndex<'a> {
-    pub(crate) fn new(text: &'a str) -> SpanIndex<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SpanIndex { text, line_starts }
-    }
-
-    /// The span of byte `offset` (clamped to the text and to a character boundary).
-    pub(crate) fn span(&self, offset: usize) -> Span {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        Span {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(column).unwrap_or(u32::MAX),
-        }
-    }
-}
+/// The shared offset-to-span index, under the name the S3 parsers use.
+pub(crate) type SpanIndex<'a> = crate::error::LineIndex<'a>;
 
 /// A bucket with an optional CORS configuration.
 #[derive(Clone, Debug)]
