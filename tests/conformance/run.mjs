@@ -19,7 +19,7 @@
 //   CORS_SIM_VERBOSE=1                   print every scenario's result
 //   CORS_SIM_DUMP=1                      put every scenario (not only failures) in the report
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry, startServer } from './lib/servers.mjs';
@@ -79,19 +79,31 @@ async function startServers() {
   return { registry, servers, local };
 }
 
+/** A scenario file: a JSON array of scenarios, or of { id, note, spec, scenario }. */
+function loadFile(file, prefix) {
+  const list = JSON.parse(readFileSync(file, 'utf8'));
+  if (!Array.isArray(list)) throw new Error(`${file}: expected a JSON array of scenarios`);
+  return list.map((item, i) =>
+    item && item.scenario
+      ? { id: `${prefix}:${item.id ?? i}`, scenario: item.scenario, spec: item.spec, note: item.note }
+      : { id: `${prefix}:${i}`, scenario: item },
+  );
+}
+
 function loadScenarios() {
-  if (env.CORS_SIM_SCENARIOS) {
-    const list = JSON.parse(readFileSync(env.CORS_SIM_SCENARIOS, 'utf8'));
-    if (!Array.isArray(list)) throw new Error(`${env.CORS_SIM_SCENARIOS}: expected a JSON array of scenarios`);
-    return list.map((scenario, i) => ({ id: `file:${i}`, scenario }));
-  }
+  if (env.CORS_SIM_SCENARIOS) return loadFile(env.CORS_SIM_SCENARIOS, 'file');
   const fixturesPath = env.CORS_SIM_FIXTURES ?? path.resolve(repo, '..', 'shared', 'fixtures', 'browser-cases.json');
   const fixtures = existsSync(fixturesPath) ? fixtureScenarios(fixturesPath) : [];
   if (!fixtures.length) log(`conformance: no fixtures at ${fixturesPath} (set CORS_SIM_FIXTURES)`);
+  const curatedDir = path.join(here, 'scenarios');
+  const curated = readdirSync(curatedDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => loadFile(path.join(curatedDir, f), f.replace(/\.json$/, '')));
   const seed = Number(env.CORS_SIM_SEED ?? 1);
   const count = Number(env.CORS_SIM_COUNT ?? 500);
   const generated = generateScenarios(seed, count).map((scenario, i) => ({ id: `gen:${seed}:${i}`, scenario }));
-  return [...fixtures, ...generated];
+  return [...fixtures, ...curated, ...generated];
 }
 
 function fmt(v) {
@@ -123,7 +135,7 @@ async function main() {
       skipped.push({ n, id: item.id, reason: rw.skip });
       return;
     }
-    runnable.push({ n, id: item.id, abstract: item.scenario, scenario: rw.scenario, expected: item.expected });
+    runnable.push({ n, id: item.id, abstract: item.scenario, scenario: rw.scenario, expected: item.expected, spec: item.spec, note: item.note });
     registry.add(n, rw.scenario.server);
   });
   for (const s of skipped) log(`skip ${s.id}: ${s.reason}`);
@@ -185,7 +197,7 @@ async function main() {
     r.problems = problems;
     r.chromium = {
       results,
-      server_log: registry.log(r.n).map(({ headers, ...e }) => e),
+      server_log: registry.log(r.n),
       console: observed.console.get(r.n) || [],
     };
     if (problems.length) failures.push(r);
@@ -250,15 +262,25 @@ async function main() {
 
   log('');
   if (departures.length) {
-    log(`conformance: Chromium departs from ${departures.length} fixture expectation(s) (the standard's; informative):`);
-    for (const d of departures) log(`  ${d.id}: ${d.field}: expected ${fmt(d.expected)}, Chromium ${fmt(d.chromium)}`);
+    log(`conformance: Chromium departs from ${departures.length} expectation(s) of the standard (fixtures and scenarios/departures.json; informative):`);
+    for (const d of departures) log(`  ${d.id}: ${d.field}: standard ${fmt(d.expected)}, Chromium ${fmt(d.chromium)}`);
+  }
+  if (failures.length) {
+    const byField = new Map();
+    for (const f of failures) {
+      for (const field of new Set(f.problems.map((p) => p.field.replace(/ \(hop \d+\)$/, '')))) {
+        byField.set(field, (byField.get(field) || 0) + 1);
+      }
+    }
+    log('conformance: disagreements by field (scenarios):');
+    for (const [field, count] of [...byField].sort((a, b) => b[1] - a[1])) log(`  ${String(count).padStart(4)}  ${field}`);
   }
   log(`conformance: report written to ${reportPath}`);
   log(
-    `conformance: ${runnable.length - failures.length}/${runnable.length} scenarios agree with Chromium ${browser.version}` +
-      (skipped.length ? ` (${skipped.length} skipped)` : '') +
-      ` in ${seconds.toFixed(1)} s`,
+    `conformance: ${runnable.length} scenarios run, ${skipped.length} skipped, in ${seconds.toFixed(1)} s ` +
+      `(cors-sim ${simSeconds.toFixed(1)} s, Chromium ${browserSeconds.toFixed(1)} s)`,
   );
+  log(`conformance: ${runnable.length - failures.length}/${runnable.length} scenarios agree with Chromium ${browser.version}`);
   process.exit(failures.length ? 1 : 0);
 }
 

@@ -77,17 +77,19 @@ export function compareRequest(spec, trace, obs) {
   const predicted = simHops.map((q) => `${q.method} ${pathOf(q.url)} Origin: ${hget(q.headers, 'origin') ?? '(none)'}`);
   if (JSON.stringify(seen) !== JSON.stringify(predicted)) diff('actual_requests', seen, predicted);
 
-  // 3. Author headers on the first actual request (names the browser does not own).
-  if (actual.length && simHops.length) {
-    const names = sortedSet(headerPairs(spec.headers).map(([n]) => n.toLowerCase())).filter(
-      (n) => !BROWSER_OWNED.has(n) && !n.startsWith('sec-') && !n.startsWith('proxy-'),
-    );
+  // 3. Author headers on each hop both sides agree was sent (names the browser does not own).
+  // A FormData body's boundary is random in Chromium; it is compared as `boundary=…`.
+  const names = sortedSet(headerPairs(spec.headers).map(([n]) => n.toLowerCase())).filter(
+    (n) => !BROWSER_OWNED.has(n) && !n.startsWith('sec-') && !n.startsWith('proxy-'),
+  );
+  const boundary = (v) => (v === null ? v : v.replace(/boundary=[^;,\s]*/gi, 'boundary=…'));
+  for (let i = 0; i < Math.min(actual.length, simHops.length); i++) {
     for (const name of names) {
-      const wire = hget(actual[0].headers, name);
-      let sim = hget(simHops[0].headers, name);
+      const wire = boundary(hget(actual[i].headers, name));
+      let sim = boundary(hget(simHops[i].headers, name));
       // Chromium adds its own `Accept: */*` when the script's Accept did not survive.
       if (name === 'accept' && sim === null) sim = '*/*';
-      if (wire !== sim) diff(`request_header.${name}`, wire, sim);
+      if (wire !== sim) diff(`request_header.${name}${i ? ` (hop ${i})` : ''}`, wire, sim);
     }
   }
 
