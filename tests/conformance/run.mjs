@@ -28,8 +28,9 @@ import { fixtureScenarios } from './lib/fixtures.mjs';
 import { generateScenarios } from './lib/generate.mjs';
 import { simulateAll } from './lib/simulate.mjs';
 import { launch, runJobs } from './lib/browser.mjs';
-import { compareRequest, traceOf } from './lib/compare.mjs';
+import { compareRequest, NOISE, traceOf } from './lib/compare.mjs';
 import { fixtureDepartures } from './lib/departures.mjs';
+import { classify } from './lib/classify.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -195,6 +196,7 @@ async function main() {
       });
     }
     r.problems = problems;
+    if (problems.length) r.kind = classify(r);
     r.chromium = {
       results,
       server_log: registry.log(r.n),
@@ -207,7 +209,7 @@ async function main() {
   // Print each disagreement with the scenario.
   for (const f of failures) {
     log('');
-    log(`DISAGREE #${f.n} ${f.id}`);
+    log(`DISAGREE #${f.n} ${f.id} [${f.kind}]`);
     for (const p of f.problems) {
       const which = p.k ? ` (sequence request ${p.k})` : '';
       log(`  ${p.field}${which}:`);
@@ -216,13 +218,28 @@ async function main() {
     }
     log(`  scenario (as run): ${JSON.stringify(f.scenario)}`);
   }
-  if (observed.unattributed.length) {
+  // Console lines without a scenario path: XHR's "Refused to set unsafe header" notices name
+  // only the header (they are not part of the trace contract); anything else is suspicious.
+  const notices = observed.unattributed.filter((u) => NOISE.some((x) => x.re.test(u.text)));
+  const strays = observed.unattributed.filter((u) => !notices.includes(u));
+  if (notices.length) {
+    log(`conformance: ${notices.length} XMLHttpRequest "Refused to set unsafe header" console error(s) (not in the trace contract; see docs/CONFORMANCE.md)`);
+  }
+  if (strays.length) {
     log('');
-    log(`conformance: ${observed.unattributed.length} console message(s) not attributable to a scenario:`);
-    for (const u of observed.unattributed.slice(0, 20)) log(`  [${u.type}] ${u.text} (${u.url})`);
+    log(`conformance: ${strays.length} console message(s) not attributable to a scenario:`);
+    for (const u of strays.slice(0, 20)) log(`  [${u.type}] ${u.text} (${u.url})`);
   }
   if (registry.unrouted.length) {
     log(`conformance: ${registry.unrouted.length} request(s) outside any scenario, e.g. ${JSON.stringify(registry.unrouted[0])}`);
+  }
+
+  // What the run covered, by cors-sim's verdict (allowed, or the block reason).
+  const coverage = {};
+  for (const r of runnable) {
+    const t = r.trace;
+    const key = !t ? 'simulate-error' : t.blocked ? t.blocked.reason : 'allowed';
+    coverage[key] = (coverage[key] || 0) + 1;
   }
 
   // Fixture expectations (the standard's, from WPT) that Chromium does not meet: informative.
@@ -242,12 +259,14 @@ async function main() {
     failures: failures.map((f) => ({
       n: f.n,
       id: f.id,
+      kind: f.kind,
       problems: f.problems,
       scenario: f.scenario,
       abstract_scenario: f.abstract,
       chromium: f.chromium,
       trace: f.trace ? { ...f.trace, steps: undefined } : null,
     })),
+    coverage,
     fixture_departures: departures,
     all: env.CORS_SIM_DUMP
       ? runnable.map((f) => ({ n: f.n, id: f.id, scenario: f.scenario, chromium: f.chromium, trace: f.trace ? { ...f.trace, steps: undefined } : null }))
@@ -266,6 +285,16 @@ async function main() {
     for (const d of departures) log(`  ${d.id}: ${d.field}: standard ${fmt(d.expected)}, Chromium ${fmt(d.chromium)}`);
   }
   if (failures.length) {
+    const byKind = new Map();
+    for (const f of failures) {
+      if (!byKind.has(f.kind)) byKind.set(f.kind, []);
+      byKind.get(f.kind).push(f);
+    }
+    log('conformance: disagreements by kind (scenarios; the shortest example of each):');
+    for (const [kind, list] of [...byKind].sort((a, b) => b[1].length - a[1].length)) {
+      const ex = list.reduce((a, b) => (JSON.stringify(b.scenario).length < JSON.stringify(a.scenario).length ? b : a));
+      log(`  ${String(list.length).padStart(4)}  ${kind}  e.g. #${ex.n} ${ex.id}`);
+    }
     const byField = new Map();
     for (const f of failures) {
       for (const field of new Set(f.problems.map((p) => p.field.replace(/ \(hop \d+\)$/, '')))) {
@@ -275,6 +304,7 @@ async function main() {
     log('conformance: disagreements by field (scenarios):');
     for (const [field, count] of [...byField].sort((a, b) => b[1] - a[1])) log(`  ${String(count).padStart(4)}  ${field}`);
   }
+  log(`conformance: verdicts covered: ${Object.entries(coverage).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   log(`conformance: report written to ${reportPath}`);
   log(
     `conformance: ${runnable.length} scenarios run, ${skipped.length} skipped, in ${seconds.toFixed(1)} s ` +
