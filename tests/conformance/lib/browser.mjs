@@ -84,7 +84,10 @@ export async function runJobs(context, pageUrl, jobs, registry, { batchSize = 10
   page.on('pageerror', (e) => unattributed.push({ type: 'pageerror', text: String(e), url: '' }));
   for (let i = 0; i < jobs.length; i += batchSize) {
     const batch = jobs.slice(i, i + batchSize);
-    await page.goto(`${pageUrl}?batch=${i / batchSize}`, { waitUntil: 'load' });
+    // Always the bare origin URL: Chromium names the document URL in some console lines
+    // ("Unsafe attempt to load URL … from frame with URL …"), and a scenario knows only the
+    // page's origin, so the document is `<origin>/`.
+    await page.goto(pageUrl, { waitUntil: 'load' });
     const out = await page.evaluate(([b, c]) => window.runBatch(b, c), [batch, concurrency]);
     for (const r of out) results.set(r.n, r.results);
     // Console messages travel separately from the evaluate() answer: give stragglers time.

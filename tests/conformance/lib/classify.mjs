@@ -34,6 +34,16 @@ export function classify(f) {
       return 'tainted-origin-in-console-line';
     }
   }
+  const lines = problem('console_lines');
+  const chromeLines = lines && Array.isArray(lines.chromium) ? lines.chromium.join('\n') : '';
+  if (con && typeof con.chromium === 'string' && con.chromium.startsWith('Unsafe attempt to load URL')) {
+    return 'same-origin-mode-redirect-console';
+  }
+  if (con && typeof con.chromium === 'string' && con.chromium.includes("Redirect location ''")) {
+    return 'redirect-credentials-empty-hint';
+  }
+  if (chromeLines.includes('net::ERR_UNSAFE_REDIRECT')) return 'redirect-to-non-http-console';
+  if (chromeLines.includes('net::ERR_TOO_MANY_REDIRECTS')) return 'too-many-redirects-console';
   if (requests(s).some((r) => r.mode === 'no-cors') && (s.server.redirects || []).length && has('actual_requests')) {
     return 'no-cors-redirect-not-followed';
   }

@@ -339,6 +339,8 @@ function genRedirects(rng, request) {
       [3, `${THIRD}/hop${i + 1}`],
       [2, `${SAME_HOST}/hop${i + 1}`],
       [2, `${PAGE}/back${i + 1}`],
+      [0.4, `http://user:pass@api.example/cred${i + 1}`],
+      [0.3, 'data:text/plain,hi'],
     ]);
     const headers = [['Location', where]];
     headers.push(...lines('Access-Control-Allow-Origin', rng.weighted([[5, [PAGE]], [4, ['*']], [2, []], [1, ['null']]])));

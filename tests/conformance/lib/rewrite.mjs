@@ -158,7 +158,11 @@ export function rewriteScenario(input, n, local) {
           if (!/^https?:$/.test(abs.protocol)) return [name, v];
           const mapped = localOf(abs.origin);
           if (!mapped) return [name, v];
-          return [name, mapped + prefix + abs.pathname + abs.search];
+          // Keep a user name and password: a redirect carrying them is a case of its own.
+          const local = new URL(mapped);
+          local.username = abs.username;
+          local.password = abs.password;
+          return [name, local.href.replace(/\/$/, '') + prefix + abs.pathname + abs.search];
         }
         return [name, rewriteValue(value)];
       }),
