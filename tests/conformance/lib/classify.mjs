@@ -44,8 +44,8 @@ export function classify(f) {
   }
   if (chromeLines.includes('net::ERR_UNSAFE_REDIRECT')) return 'redirect-to-non-http-console';
   if (chromeLines.includes('net::ERR_TOO_MANY_REDIRECTS')) return 'too-many-redirects-console';
-  if (requests(s).some((r) => r.mode === 'no-cors') && (s.server.redirects || []).length && has('actual_requests')) {
-    return 'no-cors-redirect-not-followed';
+  if (requests(s).some((r) => r.mode === 'no-cors') && (s.server.redirects || []).length) {
+    return 'no-cors-redirects-ignored';
   }
   if (requests(s).some((r) => r.mode === 'no-cors') && has('request_header.')) return 'no-cors-guard-combined-value';
   if (has('request_header.range')) return 'range-header-reserialized';
@@ -57,6 +57,10 @@ export function classify(f) {
   const jsErr = problem('js.error');
   if (jsErr && /setRequestHeader/.test(String(jsErr.chromium))) return 'xhr-setrequestheader-message';
   const pf = f.problems.find((p) => p.field === 'preflight_sent');
+  const conditional = /^(if-none-match|if-modified-since|if-match|if-unmodified-since|if-range)$/i;
+  if (pf && pf.k > 0 && pf.chromium === true && requests(s).some((r) => (r.headers || []).some(([n]) => conditional.test(n)))) {
+    return 'preflight-cache-bypassed-for-conditional-headers';
+  }
   if (pf && pf.chromium === false && pf.cors_sim === true) {
     const req = requests(s)[pf.k] || r0;
     const bodiless = req.body == null || ['GET', 'HEAD'].includes(String(req.method).toUpperCase());
