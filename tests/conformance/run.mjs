@@ -27,7 +27,7 @@ import { rewriteScenario } from './lib/rewrite.mjs';
 import { fixtureScenarios } from './lib/fixtures.mjs';
 import { generateScenarios } from './lib/generate.mjs';
 import { simulateAll } from './lib/simulate.mjs';
-import { launch, runJobs } from './lib/browser.mjs';
+import { launch, runJobs, runUncaught } from './lib/browser.mjs';
 import { compareRequest, NOISE, traceOf } from './lib/compare.mjs';
 import { fixtureDepartures } from './lib/departures.mjs';
 import { classify } from './lib/classify.mjs';
@@ -165,6 +165,15 @@ async function main() {
       }
     },
   });
+  // Second pass: what Chromium prints when the API's exception is not caught.
+  const refused = runnable
+    .filter((r) => !(r.scenario.sequence || []).length)
+    .filter((r) => {
+      const x = observed.results.get(r.n)?.[0];
+      return x && (x.settled === 'threw' || (x.settled === 'rejected' && x.error !== 'TypeError: Failed to fetch'));
+    })
+    .map((r) => ({ n: r.n, request: r.scenario.request }));
+  const uncaught = await runUncaught(browser.context, `${local.A}/`, refused);
   await browser.close();
   const browserSeconds = (Date.now() - t1) / 1000;
   await Promise.all(servers.map((s) => s.close()));
@@ -186,6 +195,7 @@ async function main() {
           return;
         }
         const obs = {
+          uncaught: k === 0 ? uncaught.get(r.n) : undefined,
           result: results[k],
           log: registry.log(r.n).filter((e) => e.seq === k),
           console: (observed.console.get(r.n) || []).filter((c) => c.seq === k),

@@ -97,3 +97,32 @@ export async function runJobs(context, pageUrl, jobs, registry, { batchSize = 10
   await page.close();
   return { results, console: consoleByN, unattributed };
 }
+
+/**
+ * Runs requests the API refused (it threw, or fetch rejected before sending) once more
+ * without catching, one at a time, and returns Map n → the uncaught-exception console line as
+ * DevTools prints it: `Uncaught[ (in promise)] <Error>: <message>` (the stack left out).
+ */
+export async function runUncaught(context, pageUrl, jobs) {
+  const out = new Map();
+  if (!jobs.length) return out;
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Runtime.enable');
+  let current = null;
+  cdp.on('Runtime.exceptionThrown', ({ exceptionDetails: d }) => {
+    if (current === null) return;
+    const description = (d.exception?.description ?? '').replace(/(\n\s+at [^\n]*)+$/, '');
+    if (!out.has(current)) out.set(current, []);
+    out.get(current).push(`${d.text} ${description}`);
+  });
+  await page.goto(pageUrl, { waitUntil: 'load' });
+  for (const job of jobs) {
+    current = job.n;
+    await page.evaluate((r) => window.runUncaught(r), job.request);
+  }
+  current = null;
+  await cdp.detach();
+  await page.close();
+  return out;
+}

@@ -36,6 +36,10 @@ export function classify(f) {
   }
   const lines = problem('console_lines');
   const chromeLines = lines && Array.isArray(lines.chromium) ? lines.chromium.join('\n') : '';
+  if (con && typeof con.chromium === 'string' && con.chromium.startsWith('Uncaught ') &&
+      typeof con.cors_sim === 'string' && con.cors_sim.replace('Uncaught (in promise) ', 'Uncaught ') === con.chromium) {
+    return 'xhr-exception-console-prefix';
+  }
   if (con && typeof con.chromium === 'string' && con.chromium.startsWith('Unsafe attempt to load URL')) {
     return 'same-origin-mode-redirect-console';
   }

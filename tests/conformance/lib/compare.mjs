@@ -136,9 +136,17 @@ export function compareRequest(spec, trace, obs) {
   const blocked = trace.blocked;
   const invalidRequest = blocked && blocked.reason === 'invalid_request';
   if (invalidRequest) {
-    // The API threw; the harness catches it, so Chromium prints no "Uncaught (in promise)"
-    // line. The exception text is compared as js.error above.
+    // The API threw. The first pass catches the exception (its text is js.error above), so
+    // Chromium prints nothing then; the second pass runs the request again uncaught and
+    // records the "Uncaught …" line Chromium prints for it.
     if (lines.length) diff('console_lines', lines, []);
+    if (obs.uncaught) {
+      const first = obs.uncaught[0] ?? null;
+      if (first !== blocked.console) diff('console', first, blocked.console);
+      if (JSON.stringify(obs.uncaught) !== JSON.stringify(blocked.console_lines)) {
+        diff('console_lines', obs.uncaught, blocked.console_lines);
+      }
+    }
   } else if (blocked) {
     const corsLine = lines.find((l) => !l.startsWith('Failed to load resource:')) ?? null;
     if (corsLine !== blocked.console) diff('console', corsLine, blocked.console);

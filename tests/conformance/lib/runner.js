@@ -130,3 +130,29 @@ window.runBatch = async function runBatch(jobs, concurrency) {
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return results;
 };
+
+// Makes the request again without catching anything, so that Chromium reports the exception
+// the API throws as an uncaught error (the console's "Uncaught …" line). Used only for
+// requests the API refused in the first pass.
+window.runUncaught = function runUncaught(r) {
+  if (r.api === 'xhr') {
+    setTimeout(() => {
+      const x = new XMLHttpRequest();
+      x.open(r.method ?? 'GET', r.url, true);
+      if (r.credentials === 'include') x.withCredentials = true;
+      for (const [name, value] of r.headers ?? []) x.setRequestHeader(name, value);
+      x.send(makeBody(r.body) ?? null);
+    }, 0);
+  } else {
+    const init = {
+      method: r.method ?? 'GET',
+      headers: r.headers ?? [],
+      credentials: r.credentials ?? 'same-origin',
+      mode: r.mode ?? 'cors',
+    };
+    const body = makeBody(r.body);
+    if (body !== undefined) init.body = body;
+    fetch(r.url, init);
+  }
+  return new Promise((resolve) => setTimeout(resolve, 100));
+};
