@@ -53,6 +53,10 @@ export function classify(f) {
   }
   if (requests(s).some((r) => r.mode === 'no-cors') && has('request_header.')) return 'no-cors-guard-combined-value';
   if (has('request_header.range')) return 'range-header-reserialized';
+  const ctype = problem('request_header.content-type');
+  if (ctype && requests(s).some((r) => r.api === 'xhr') && /charset="?UTF-8/.test(String(ctype.chromium))) {
+    return 'xhr-charset-rewritten-to-utf8';
+  }
   if (fields.some((x) => CLIENT_HINTS.some((h) => x.startsWith(`request_header.${h} (hop`)))) {
     return 'client-hints-dropped-on-redirect';
   }
