@@ -5,9 +5,11 @@
 //                                             runs npm ci and builds the CLI)
 //
 // Environment:
+// By default it runs every case of shared/fixtures/browser-cases.json, the curated scenarios
+// of scenarios/*.json and the seeded generated ones. Environment:
 //   CORS_SIM_SEED=1 CORS_SIM_COUNT=500   the generated scenarios (seeded, reproducible)
 //   CORS_SIM_SCENARIOS=file.json         run this JSON array of scenarios instead of the
-//                                        fixtures and the generator
+//                                        fixtures, the curated files and the generator
 //   CORS_SIM_FIXTURES=path               browser-cases.json (default ../shared/fixtures/…)
 //   CORS_SIM_BIN=path                    the cors-sim binary (default $CARGO_TARGET_DIR or
 //                                        target/, debug/cors-sim)
@@ -107,9 +109,7 @@ function loadScenarios() {
   return [...fixtures, ...curated, ...generated];
 }
 
-function fmt(v) {
-  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
-}
+const fmt = (v) => JSON.stringify(v);
 
 async function main() {
   const bin = env.CORS_SIM_BIN ?? path.join(targetDir(), 'debug', 'cors-sim');
