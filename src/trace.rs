@@ -81,6 +81,10 @@ pub struct Blocked {
     pub console: String,
     /// Every console line the browser prints for this failure, in order.
     pub console_lines: Vec<String>,
+    /// Other CORS lines the browser may print instead of `console` where its choice is not
+    /// predictable (Chrome naming one of several disallowed request headers); usually empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
 }
 
 /// Where a request failed.
@@ -133,6 +137,8 @@ pub enum BlockReason {
     DisallowedByMode,
     /// The API refuses the request before sending it (a `TypeError`).
     InvalidRequest,
+    /// More than 20 redirects.
+    TooManyRedirects,
 }
 
 impl BlockReason {
@@ -158,6 +164,7 @@ impl BlockReason {
             BlockReason::CorsDisabledScheme => "cors_disabled_scheme",
             BlockReason::DisallowedByMode => "disallowed_by_mode",
             BlockReason::InvalidRequest => "invalid_request",
+            BlockReason::TooManyRedirects => "too_many_redirects",
         }
     }
 }

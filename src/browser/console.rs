@@ -53,15 +53,15 @@ pub fn console_lines(ctx: &Context<'_>, failure: &Failure) -> (String, Vec<Strin
     }
 }
 
-/// Blink's `EncodeHint`: printable ASCII as is, anything else as `\uXXXX` (uppercase hex).
-/// Header values are bytes; Blink sees each byte as one Latin-1 character.
+/// Blink's `EncodeHint`: printable ASCII as is, any other character as `\uXXXX` (uppercase
+/// hex). A header value's byte 0xE9 is the character U+00E9 there.
 fn encode_hint(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if (0x20..0x7f).contains(&b) {
-            out.push(b as char);
+    for c in value.chars() {
+        if (' '..='~').contains(&c) {
+            out.push(c);
         } else {
-            out.push_str(&format!("\\u{b:04X}"));
+            out.push_str(&format!("\\u{:04X}", u32::from(c)));
         }
     }
     out
@@ -97,7 +97,7 @@ fn chrome_line(ctx: &Context<'_>, f: &Failure) -> String {
         RedirectContainsCredentials => format!("Redirect location '{v}' contains a username and password, which is disallowed for cross-origin requests."),
         CorsDisabledScheme => format!("Cross origin requests are only supported for protocol schemes: {}.", f.param),
         DisallowedByMode => "Cross origin requests are not allowed by request mode.".into(),
-        InvalidRequest => f.param.clone(),
+        InvalidRequest | TooManyRedirects => f.param.clone(),
     };
     // Only these failures get the preflight prefix (`IsPreflightError`): method, header and
     // parse failures do not.
@@ -174,7 +174,9 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
             f.param
         )),
         CorsDisabledScheme => line("CORS request not http"),
-        RedirectContainsCredentials | DisallowedByMode | InvalidRequest => f.param.clone(),
+        RedirectContainsCredentials | DisallowedByMode | InvalidRequest | TooManyRedirects => {
+            f.param.clone()
+        }
     };
     let mut lines = vec![main.clone()];
     if ctx.stage == Stage::Preflight {
@@ -233,7 +235,7 @@ fn safari_reason(ctx: &Context<'_>, f: &Failure) -> String {
         CorsDisabledScheme => {
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme".into()
         }
-        DisallowedByMode | InvalidRequest => f.param.clone(),
+        DisallowedByMode | InvalidRequest | TooManyRedirects => f.param.clone(),
     }
 }
 
@@ -288,7 +290,7 @@ mod tests {
         c.url = "https://b.example/final";
         c.initial_url = Some("https://a.example/start");
         let (line, _) = console_lines(&c, &fail(BlockReason::AllowOriginMismatch, "caf\u{e9}"));
-        assert_eq!(line, "Access to fetch at 'https://b.example/final' (redirected from 'https://a.example/start') from origin 'https://foo.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'caf\\u00C3\\u00A9' that is not equal to the supplied origin. Have the server send the header with a valid value.");
+        assert_eq!(line, "Access to fetch at 'https://b.example/final' (redirected from 'https://a.example/start') from origin 'https://foo.example' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'caf\\u00E9' that is not equal to the supplied origin. Have the server send the header with a valid value.");
     }
 
     #[test]

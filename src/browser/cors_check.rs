@@ -21,6 +21,9 @@ pub struct Failure {
     pub param: String,
     /// One sentence for the timeline.
     pub explanation: String,
+    /// Other values the engine may quote instead of `param`, when which one it names is not
+    /// predictable (Chrome naming one of several disallowed headers).
+    pub others: Vec<String>,
 }
 
 impl Failure {
@@ -29,6 +32,7 @@ impl Failure {
             reason,
             param: param.into(),
             explanation,
+            others: Vec::new(),
         }
     }
 }

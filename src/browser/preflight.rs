@@ -347,9 +347,16 @@ fn check(
         if failures.len() > 1 && browser == Browser::Chrome {
             why.push_str(" Several headers are missing; Chrome names one of them, and which one depends on its internal header order.");
         }
+        let mut failure = Failure::new(BlockReason::HeaderNotAllowed, param, why);
+        if browser == Browser::Chrome {
+            // Chromium names the first failing header in its internal header-map order, which
+            // depends on neither the script's order nor the alphabet (browser-cors.md §12.5,
+            // confirmed by the conformance suite): every failing name is a possible message.
+            failure.others = failures.iter().skip(1).map(|s| s.to_string()).collect();
+        }
         return Err(failed(
             "Request header is not allowed",
-            Failure::new(BlockReason::HeaderNotAllowed, param, why),
+            failure,
             header_source,
         ));
     }

@@ -70,14 +70,16 @@ pub fn is_no_cors_safelisted_name(name: &str) -> bool {
 /// Why one header is or is not CORS-safelisted, as words for the timeline.
 pub fn safelist_verdict(engine: Engine, name: &str, value: &str) -> Result<(), String> {
     let lower = name.to_ascii_lowercase();
-    // 1. A value longer than 128 bytes is never safelisted.
-    if value.len() > 128 {
+    // 1. A value longer than 128 bytes is never safelisted. Header values are byte strings:
+    //    script's "é" is the one byte 0xE9 (isomorphic encoding), so bytes are characters here.
+    let length = byte_length(value);
+    if length > 128 {
         return Err(format!(
-            "header {lower} is not CORS-safelisted: its value is {} bytes, over the 128-byte limit",
-            value.len()
+            "header {lower} is not CORS-safelisted: its value is {length} bytes, over the 128-byte limit"
         ));
     }
-    let bytes = value.as_bytes();
+    let bytes = isomorphic_bytes(value);
+    let bytes = bytes.as_slice();
     let ok = match lower.as_str() {
         "accept" => {
             if bytes.iter().any(|&b| is_cors_unsafe_request_header_byte(b)) {
@@ -145,6 +147,22 @@ pub fn safelist_verdict(engine: Engine, name: &str, value: &str) -> Result<(), S
             "header {lower} is not CORS-safelisted: the value {value:?} is not one the safelist allows"
         ))
     }
+}
+
+/// The length of a header value as the byte string fetch sends (one byte per character,
+/// every character being at most U+00FF once the API has accepted the value).
+pub fn byte_length(value: &str) -> usize {
+    value.chars().count()
+}
+
+/// The value as bytes, one per character (the isomorphic encoding of
+/// <https://infra.spec.whatwg.org/#isomorphic-encode>); characters above U+00FF, which the API
+/// refuses before this point, become 0xFF.
+fn isomorphic_bytes(value: &str) -> Vec<u8> {
+    value
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(0xFF))
+        .collect()
 }
 
 fn first_unsafe_byte(bytes: &[u8]) -> String {
@@ -227,7 +245,7 @@ pub fn cors_unsafe_request_header_names(engine: Engine, headers: &HeaderList) ->
         match safelist_verdict(engine, name, value) {
             Ok(()) => {
                 potentially_unsafe.push(name.to_ascii_lowercase());
-                safelist_value_size += value.len();
+                safelist_value_size += byte_length(value);
             }
             Err(reason) => {
                 unsafe_names.push(name.to_ascii_lowercase());
@@ -291,6 +309,13 @@ mod tests {
         ));
         assert!(!safe(CHROME, "content-type", ""));
         assert!(!safe(CHROME, "x-custom", "1"));
+    }
+
+    #[test]
+    fn the_128_byte_limit_counts_bytes_of_the_byte_string() {
+        // "é" is one byte (0xE9) in a header value.
+        assert!(safe(CHROME, "Accept", &format!("{}é", "a".repeat(127))));
+        assert!(!safe(CHROME, "Accept", &format!("{}é", "a".repeat(128))));
     }
 
     #[test]
