@@ -99,8 +99,8 @@ fn note(title: &str, detail: String, source: &str) -> Note {
 pub struct PreflightFailure {
     /// The check's title.
     pub title: String,
-    /// The failure.
-    pub failure: Failure,
+    /// The failure (boxed: it is large, and the success path should stay small).
+    pub failure: Box<Failure>,
     /// Where the rule comes from.
     pub source: String,
 }
@@ -108,7 +108,7 @@ pub struct PreflightFailure {
 fn failed(title: &str, failure: Failure, source: &str) -> PreflightFailure {
     PreflightFailure {
         title: title.into(),
-        failure,
+        failure: Box::new(failure),
         source: source.into(),
     }
 }
