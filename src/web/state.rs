@@ -1,0 +1,504 @@
+//! What the person typed, and what the core makes of it.
+//!
+//! [`Inputs`] is the one piece of state of the app, a pure [`Reducible`]: the reducer only builds
+//! the next value, and everything shown is derived from it by [`run`], which turns the inputs into
+//! a [`Scenario`] and hands it to [`crate::simulate`]. No CORS rule lives here: the request
+//! builder's text is parsed into the scenario's shape and nothing more.
+
+use crate::http::HeaderList;
+use crate::scenario::{Api, Endpoint, ObjectState, RequestSpec};
+use crate::server::s3::ConfigFormat;
+use crate::{
+    Browser, Credentials, Error, Mode, Policy, PolicyKind, Scenario, ServerSpec, Span, Trace,
+};
+use serde::{Deserialize, Serialize};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The default S3 configuration: a single-page app at app.example.com uploading to its bucket.
+pub const EXAMPLE_S3_CONFIG: &str = r#"<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <CORSRule>
+    <ID>spa-uploads</ID>
+    <AllowedOrigin>https://app.example.com</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>
+"#;
+
+/// The default `custom` server: literal answers a hand-written API might give.
+pub const EXAMPLE_CUSTOM_SERVER: &str = r#"{
+  "kind": "custom",
+  "preflight": {
+    "status": 204,
+    "headers": [
+      ["Access-Control-Allow-Origin", "https://app.example.com"],
+      ["Access-Control-Allow-Methods", "GET, PUT, POST, HEAD"],
+      ["Access-Control-Allow-Headers", "Content-Type"],
+      ["Access-Control-Max-Age", "3000"],
+      ["Vary", "Origin"]
+    ]
+  },
+  "response": {
+    "status": 200,
+    "headers": [
+      ["Access-Control-Allow-Origin", "https://app.example.com"],
+      ["Access-Control-Expose-Headers", "ETag"],
+      ["ETag", "\"9b2cf535f27731c974343645a3985328\""],
+      ["Vary", "Origin"]
+    ]
+  }
+}
+"#;
+
+/// Which kind of server the editor describes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerKind {
+    /// An S3 bucket; the editor holds its CORS configuration.
+    #[default]
+    S3,
+    /// Literal responses; the editor holds the `custom` server JSON.
+    Custom,
+}
+
+impl ServerKind {
+    /// The `value` of the selector's option.
+    pub fn id(self) -> &'static str {
+        match self {
+            ServerKind::S3 => "s3",
+            ServerKind::Custom => "custom",
+        }
+    }
+
+    /// Parses a selector value.
+    pub fn from_id(id: &str) -> Option<ServerKind> {
+        match id {
+            "s3" => Some(ServerKind::S3),
+            "custom" => Some(ServerKind::Custom),
+            _ => None,
+        }
+    }
+}
+
+/// Everything the person typed or picked. Serialized into the permalink.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Inputs {
+    /// Which server the editor describes.
+    pub server_kind: ServerKind,
+    /// The S3 configuration text (kept while the custom server is shown).
+    pub s3_config: String,
+    /// The custom server JSON (kept while S3 is shown).
+    pub custom_config: String,
+    /// The page's origin.
+    pub origin: String,
+    /// The URL the script requests.
+    pub url: String,
+    /// The method as the script writes it.
+    pub method: String,
+    /// Request headers, one `Name: value` per line.
+    pub headers: String,
+    /// Credentials mode.
+    pub credentials: Credentials,
+    /// Request mode.
+    pub mode: Mode,
+    /// fetch() or XMLHttpRequest.
+    pub api: Api,
+    /// The engine.
+    pub browser: Browser,
+    /// Bumped when the inputs are replaced wholesale, so the form's widgets are rebuilt with the
+    /// new selections (a `<select>`'s shown option follows `selected` only when it is created).
+    #[serde(skip)]
+    pub generation: u32,
+}
+
+impl Default for Inputs {
+    fn default() -> Inputs {
+        Inputs::example()
+    }
+}
+
+impl Inputs {
+    /// The example the page opens with.
+    pub fn example() -> Inputs {
+        Inputs {
+            server_kind: ServerKind::S3,
+            s3_config: EXAMPLE_S3_CONFIG.to_string(),
+            custom_config: EXAMPLE_CUSTOM_SERVER.to_string(),
+            origin: "https://app.example.com".into(),
+            url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.png".into(),
+            method: "PUT".into(),
+            headers: "Content-Type: image/png".into(),
+            credentials: Credentials::SameOrigin,
+            mode: Mode::Cors,
+            api: Api::Fetch,
+            browser: Browser::Chrome,
+            generation: 0,
+        }
+    }
+
+    /// The text in the editor.
+    pub fn config(&self) -> &str {
+        match self.server_kind {
+            ServerKind::S3 => &self.s3_config,
+            ServerKind::Custom => &self.custom_config,
+        }
+    }
+}
+
+/// A change the person makes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Pick the server kind.
+    SetServerKind(ServerKind),
+    /// Edit the text of the current server kind.
+    SetConfig(String),
+    /// Edit the page origin.
+    SetOrigin(String),
+    /// Edit the URL.
+    SetUrl(String),
+    /// Edit the method.
+    SetMethod(String),
+    /// Edit the header lines.
+    SetHeaders(String),
+    /// Pick the credentials mode.
+    SetCredentials(Credentials),
+    /// Pick the request mode.
+    SetMode(Mode),
+    /// Pick the API.
+    SetApi(Api),
+    /// Pick the browser.
+    SetBrowser(Browser),
+    /// Replace everything (the example, or a permalink).
+    Load(Box<Inputs>),
+}
+
+impl Reducible for Inputs {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SetServerKind(k) => next.server_kind = k,
+            Action::SetConfig(text) => match next.server_kind {
+                ServerKind::S3 => next.s3_config = text,
+                ServerKind::Custom => next.custom_config = text,
+            },
+            Action::SetOrigin(v) => next.origin = v,
+            Action::SetUrl(v) => next.url = v,
+            Action::SetMethod(v) => next.method = v,
+            Action::SetHeaders(v) => next.headers = v,
+            Action::SetCredentials(v) => next.credentials = v,
+            Action::SetMode(v) => next.mode = v,
+            Action::SetApi(v) => next.api = v,
+            Action::SetBrowser(v) => next.browser = v,
+            Action::Load(inputs) => {
+                next = *inputs;
+                next.generation = self.generation.wrapping_add(1);
+            }
+        }
+        if next == *self {
+            // Returning the same Rc skips the re-render.
+            return self;
+        }
+        Rc::new(next)
+    }
+}
+
+/// Which input an error points at, so it is shown next to that field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// The config editor.
+    Config,
+    /// The page origin.
+    Origin,
+    /// The URL.
+    Url,
+    /// The header lines.
+    Headers,
+    /// None in particular.
+    Other,
+}
+
+/// Where an error belongs: the text it names (`Error::input`), or, for request fields the core
+/// names in its message (`request.origin: …`), that field.
+pub fn field_of(error: &Error) -> Field {
+    match error.input.as_deref() {
+        Some("config") => Field::Config,
+        Some("headers") => Field::Headers,
+        _ if error.message.starts_with("request.origin") => Field::Origin,
+        _ if error.message.starts_with("request.url") => Field::Url,
+        _ => Field::Other,
+    }
+}
+
+/// What the config editor's badge says about the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigStatus {
+    /// An S3 configuration in this format, with this many rules.
+    S3 {
+        /// The format it was pasted in.
+        format: ConfigFormat,
+        /// How many `CORSRule`s.
+        rules: usize,
+    },
+    /// Blank text or `null`: the bucket has no CORS configuration.
+    NoS3Config,
+    /// The custom server's literal responses.
+    Custom,
+    /// Not usable (the error is shown separately).
+    Invalid,
+}
+
+/// The human name of a configuration format.
+pub fn format_label(format: ConfigFormat) -> &'static str {
+    match format {
+        ConfigFormat::Xml => "S3 XML",
+        ConfigFormat::S3apiJson => "s3api JSON",
+        ConfigFormat::ConsoleJson => "console JSON",
+        ConfigFormat::CloudFormation => "CloudFormation",
+    }
+}
+
+/// Everything derived from the inputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simulation {
+    /// What the editor's text is.
+    pub config_status: ConfigStatus,
+    /// The trace, or the first input error.
+    pub result: Result<Rc<Trace>, Error>,
+}
+
+/// Parses the header textarea: one `Name: value` per line, order and repeats kept; blank lines
+/// are skipped. A line without a colon is an error at that line.
+pub fn parse_header_lines(text: &str) -> Result<HeaderList, Error> {
+    let mut list = HeaderList::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(Error::scenario(
+                format!(
+                    "{:?} has no colon; write one header per line as Name: value",
+                    line.trim()
+                ),
+                Some(Span {
+                    line: line_no,
+                    column: u32::try_from(line.chars().count() + 1).unwrap_or(u32::MAX),
+                }),
+            )
+            .in_input("headers"));
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            let column = line.chars().take_while(|c| c.is_whitespace()).count() + 1;
+            return Err(Error::scenario(
+                "the header name before the colon is empty",
+                Some(Span {
+                    line: line_no,
+                    column: u32::try_from(column).unwrap_or(u32::MAX),
+                }),
+            )
+            .in_input("headers"));
+        }
+        list.append(name, value.trim_matches([' ', '\t']));
+    }
+    Ok(list)
+}
+
+/// The scenario the inputs describe.
+pub fn scenario(inputs: &Inputs) -> Result<Scenario, Error> {
+    let headers = parse_header_lines(&inputs.headers)?;
+    let server = match inputs.server_kind {
+        ServerKind::S3 => ServerSpec::S3 {
+            config: Some(inputs.s3_config.clone()),
+            object: ObjectState::default(),
+            endpoint: Endpoint::default(),
+        },
+        ServerKind::Custom => serde_json::from_str(&inputs.custom_config)
+            .map_err(|e| Error::from_json(&e).in_input("config"))?,
+    };
+    Ok(Scenario {
+        browser: inputs.browser,
+        request: RequestSpec {
+            origin: inputs.origin.trim().to_string(),
+            url: inputs.url.clone(),
+            method: inputs.method.clone(),
+            headers,
+            credentials: inputs.credentials,
+            mode: inputs.mode,
+            api: inputs.api,
+            body: None,
+            upload_listeners: false,
+            at_seconds: None,
+        },
+        server,
+        sequence: Vec::new(),
+    })
+}
+
+/// What the editor's text is, for the badge.
+fn config_status(inputs: &Inputs) -> ConfigStatus {
+    match inputs.server_kind {
+        ServerKind::S3 => match crate::parse_policy(PolicyKind::S3, &inputs.s3_config) {
+            Ok(Policy::S3 { config: Some(c) }) => ConfigStatus::S3 {
+                format: c.format,
+                rules: c.rules.len(),
+            },
+            Ok(Policy::S3 { config: None }) => ConfigStatus::NoS3Config,
+            Err(_) => ConfigStatus::Invalid,
+        },
+        ServerKind::Custom => match serde_json::from_str::<ServerSpec>(&inputs.custom_config) {
+            Ok(ServerSpec::Custom { .. }) => ConfigStatus::Custom,
+            Ok(_) | Err(_) => ConfigStatus::Invalid,
+        },
+    }
+}
+
+/// Runs the simulation the inputs describe.
+pub fn run(inputs: &Inputs) -> Simulation {
+    let config_status = config_status(inputs);
+    let result = scenario(inputs)
+        .and_then(|s| crate::simulate(&s))
+        .map(Rc::new);
+    Simulation {
+        config_status,
+        result,
+    }
+}
+
+/// The permalink fragment for these inputs (without the `#`): `s=` and the inputs as JSON, to be
+/// percent-encoded by the caller.
+pub fn to_permalink_json(inputs: &Inputs) -> String {
+    serde_json::to_string(inputs).unwrap_or_default()
+}
+
+/// Inputs from a permalink's JSON; `None` when it is not one.
+pub fn from_permalink_json(json: &str) -> Option<Inputs> {
+    serde_json::from_str(json).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Outcome;
+
+    #[test]
+    fn header_lines_keep_order_repeats_and_trim_around_the_colon() {
+        let h =
+            parse_header_lines("Content-Type: image/png\r\n\n  X-A :1\nx-a:\t2 \nEmpty:").unwrap();
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![
+                ("Content-Type", "image/png"),
+                ("X-A", "1"),
+                ("x-a", "2"),
+                ("Empty", "")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_line_without_colon_is_located() {
+        let e = parse_header_lines("A: 1\nnot a header").unwrap_err();
+        assert_eq!(
+            e.span,
+            Some(Span {
+                line: 2,
+                column: 13
+            })
+        );
+        assert_eq!(field_of(&e), Field::Headers);
+        let e = parse_header_lines("  : x").unwrap_err();
+        assert_eq!(e.span, Some(Span { line: 1, column: 3 }));
+    }
+
+    #[test]
+    fn custom_server_scenario_is_simulated_and_blocked_without_allow_headers() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        inputs.custom_config = r#"{"kind": "custom",
+          "preflight": {"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"], ["Access-Control-Allow-Methods", "PUT"]]},
+          "response": {"status": 200, "headers": []}}"#
+            .into();
+        let sim = run(&inputs);
+        assert_eq!(sim.config_status, ConfigStatus::Custom);
+        let trace = sim.result.unwrap();
+        assert_eq!(trace.outcome, Outcome::Blocked);
+        assert!(trace
+            .blocked
+            .as_ref()
+            .unwrap()
+            .console
+            .contains("Request header field content-type is not allowed"));
+    }
+
+    #[test]
+    fn the_example_custom_server_allows_the_example_request() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        let trace = run(&inputs).result.unwrap();
+        assert_eq!(trace.outcome, Outcome::Allowed);
+        assert!(trace.readable_headers.contains(&"etag".to_string()));
+    }
+
+    #[test]
+    fn a_malformed_custom_server_is_a_located_config_error() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        inputs.custom_config =
+            "{\n  \"kind\": \"custom\",\n  \"response\": {\"status\": }\n}".into();
+        let sim = run(&inputs);
+        assert_eq!(sim.config_status, ConfigStatus::Invalid);
+        let e = sim.result.unwrap_err();
+        assert_eq!(field_of(&e), Field::Config);
+        assert_eq!(e.span.map(|s| s.line), Some(3));
+    }
+
+    #[test]
+    fn a_bad_origin_points_at_the_origin_field() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        inputs.origin = "app.example.com".into();
+        let e = run(&inputs).result.unwrap_err();
+        assert_eq!(field_of(&e), Field::Origin, "{e}");
+    }
+
+    #[test]
+    fn reducer_edits_the_current_kind_and_load_bumps_generation() {
+        let s = Rc::new(Inputs::example());
+        let s = s.reduce(Action::SetServerKind(ServerKind::Custom));
+        let s = s.reduce(Action::SetConfig("{}".into()));
+        assert_eq!(s.custom_config, "{}");
+        assert_eq!(s.s3_config, EXAMPLE_S3_CONFIG);
+        let same = s.clone().reduce(Action::SetMethod(s.method.clone()));
+        assert!(Rc::ptr_eq(&s, &same));
+        let loaded = s.reduce(Action::Load(Box::default()));
+        assert_eq!(loaded.generation, 1);
+        assert_eq!(loaded.server_kind, ServerKind::S3);
+    }
+
+    #[test]
+    fn permalink_round_trips_and_ignores_garbage() {
+        let mut inputs = Inputs::example();
+        inputs.method = "patch".into();
+        inputs.browser = Browser::Safari;
+        let back = from_permalink_json(&to_permalink_json(&inputs)).unwrap();
+        assert_eq!(back, inputs);
+        assert_eq!(from_permalink_json("{not json"), None);
+        // Missing fields take the example's values.
+        assert_eq!(
+            from_permalink_json(r#"{"method": "GET"}"#).unwrap().url,
+            Inputs::example().url
+        );
+    }
+}
