@@ -131,7 +131,8 @@ impl Error {
     pub fn from_json(e: &serde_json::Error) -> Error {
         let span = (e.line() > 0).then(|| Span {
             line: u32::try_from(e.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(e.column()).unwrap_or(u32::MAX),
+            // serde_json reports column 0 at the very start of a line; editors count from 1.
+            column: u32::try_from(e.column().max(1)).unwrap_or(u32::MAX),
         });
         // serde_json appends " at line L column C"; the span carries that already.
         let text = e.to_string();

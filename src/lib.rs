@@ -24,6 +24,7 @@
 //! assert!(trace.blocked.unwrap().console.contains("No 'Access-Control-Allow-Origin' header"));
 //! ```
 
+pub mod advice;
 pub mod browser;
 pub mod error;
 pub mod http;
@@ -121,11 +122,35 @@ fn build_server(spec: &ServerSpec) -> Result<Box<dyn Server>, Error> {
 /// Simulates a scenario: its first request, then each request of its `sequence`.
 pub fn simulate(scenario: &Scenario) -> Result<Trace, Error> {
     let server = build_server(&scenario.server)?;
-    let mut trace = browser::fetch(&scenario.request, scenario.browser, server.as_ref())?;
-    for later in &scenario.sequence {
-        trace
-            .sequence
-            .push(browser::fetch(later, scenario.browser, server.as_ref())?);
+    let mut cache =
+        browser::preflight_cache::PreflightCache::new(browser::engine::Engine(scenario.browser));
+    let mut trace = browser::fetch(
+        &scenario.request,
+        scenario.browser,
+        server.as_ref(),
+        &mut cache,
+        0.0,
+    )?;
+    let mut previous = 0.0;
+    for (i, later) in scenario.sequence.iter().enumerate() {
+        let at = later.at_seconds.unwrap_or(previous);
+        if !at.is_finite() || at < previous {
+            return Err(Error::scenario(
+                format!(
+                    "sequence[{i}].at_seconds must be a number of seconds, not earlier than the request before it ({previous})"
+                ),
+                None,
+            )
+            .in_input("scenario"));
+        }
+        previous = at;
+        trace.sequence.push(browser::fetch(
+            later,
+            scenario.browser,
+            server.as_ref(),
+            &mut cache,
+            at,
+        )?);
     }
     Ok(trace)
 }

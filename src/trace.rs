@@ -5,7 +5,7 @@ use crate::scenario::Browser;
 use serde::{Deserialize, Serialize};
 
 /// What happened to one request, from the page's call to what its script can read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
     /// `allowed` when script gets a usable response, `blocked` otherwise.
     pub outcome: Outcome,
@@ -46,7 +46,7 @@ pub enum Outcome {
 }
 
 /// The preflight exchange.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preflight {
     /// Each reason the request needs a preflight, in words.
     pub reasons: Vec<String>,
@@ -56,6 +56,9 @@ pub struct Preflight {
     pub response: Option<Response>,
     /// Whether the browser's preflight cache answered instead of the network.
     pub from_cache: bool,
+    /// Until when (seconds since the scenario's first request) the cached result covers this
+    /// request; `null` when the result is not cached.
+    pub cached_until: Option<f64>,
 }
 
 /// One hop of a redirected request.

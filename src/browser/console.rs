@@ -44,7 +44,10 @@ pub fn console_lines(ctx: &Context<'_>, failure: &Failure) -> (String, Vec<Strin
                 Api::Fetch => "Fetch API",
                 Api::Xhr => "XMLHttpRequest",
             };
-            let second = format!("{api} cannot load {} due to access control checks.", ctx.url);
+            let second = format!(
+                "{api} cannot load {} due to access control checks.",
+                ctx.url
+            );
             (line.clone(), vec![line, second])
         }
     }
@@ -130,7 +133,8 @@ fn chrome_line(ctx: &Context<'_>, f: &Failure) -> String {
     )
 }
 
-const FF_HEAD: &str = "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at";
+const FF_HEAD: &str =
+    "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at";
 
 /// Firefox `security.properties` keys (browser-errors.md §5) and the extra lines Firefox 153
 /// prints after a failed preflight (browser-cors.md, Firefox appendix).
@@ -139,7 +143,8 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
     let url = ctx.url;
     let status = ctx.status;
     let line = |reason: &str| format!("{FF_HEAD} {url}. (Reason: {reason}).");
-    let with_status = |reason: &str, s: &str| format!("{FF_HEAD} {url}. (Reason: {reason}). Status code: {s}.");
+    let with_status =
+        |reason: &str, s: &str| format!("{FF_HEAD} {url}. (Reason: {reason}). Status code: {s}.");
     let did_not_succeed = with_status("CORS request did not succeed", "(null)");
     let main = match f.reason {
         MissingAllowOrigin => with_status(
@@ -196,12 +201,17 @@ fn safari_reason(ctx: &Context<'_>, f: &Failure) -> String {
             "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
                 .into()
         }
-        MultipleAllowOrigin => "Access-Control-Allow-Origin cannot contain more than one origin.".into(),
+        MultipleAllowOrigin => {
+            "Access-Control-Allow-Origin cannot contain more than one origin.".into()
+        }
         AllowCredentialsNotTrue => {
             "Credentials flag is true, but Access-Control-Allow-Credentials is not \"true\".".into()
         }
         PreflightStatusNotOk | PreflightRedirect => {
-            format!("Preflight response is not successful. Status code: {}", ctx.status)
+            format!(
+                "Preflight response is not successful. Status code: {}",
+                ctx.status
+            )
         }
         AllowMethodsUnparsable => format!(
             "Header Access-Control-Allow-Methods has an invalid value: {}",
@@ -293,7 +303,8 @@ mod tests {
         c.status = 302;
         let (_, lines) = console_lines(&c, &fail(BlockReason::PreflightRedirect, ""));
         assert_eq!(lines.len(), 3);
-        assert!(lines[1].ends_with("(Reason: CORS preflight response did not succeed). Status code: 302."));
+        assert!(lines[1]
+            .ends_with("(Reason: CORS preflight response did not succeed). Status code: 302."));
         assert!(lines[2].ends_with("(Reason: CORS request did not succeed). Status code: (null)."));
     }
 
@@ -304,6 +315,9 @@ mod tests {
             &fail(BlockReason::MissingAllowOrigin, ""),
         );
         assert_eq!(line, "Origin https://foo.example is not allowed by Access-Control-Allow-Origin. Status code: 200");
-        assert_eq!(lines[1], "Fetch API cannot load https://api.example/data due to access control checks.");
+        assert_eq!(
+            lines[1],
+            "Fetch API cannot load https://api.example/data due to access control checks."
+        );
     }
 }

@@ -88,7 +88,8 @@ fn chrome(headers: &HeaderList, origin: &Origin, include: bool) -> Result<Passed
         return Err(Failure::new(
             BlockReason::MissingAllowOrigin,
             "",
-            "The response has no Access-Control-Allow-Origin header, so the page may not read it.".into(),
+            "The response has no Access-Control-Allow-Origin header, so the page may not read it."
+                .into(),
         ));
     };
     if value == "*" {
@@ -155,7 +156,8 @@ fn firefox(headers: &HeaderList, origin: &Origin, include: bool) -> Result<Passe
         return Err(Failure::new(
             BlockReason::MissingAllowOrigin,
             "",
-            "The response has no Access-Control-Allow-Origin header, so the page may not read it.".into(),
+            "The response has no Access-Control-Allow-Origin header, so the page may not read it."
+                .into(),
         ));
     };
     if include && value == "*" {
@@ -262,27 +264,75 @@ mod tests {
         let c = Browser::Chrome;
         assert_eq!(reason(c, &[], false).unwrap().0, MissingAllowOrigin);
         assert_eq!(reason(c, &[(ACAO, " * ")], false), None);
-        assert_eq!(reason(c, &[(ACAO, "*")], true).unwrap().0, WildcardOriginWithCredentials);
         assert_eq!(
-            reason(c, &[(ACAO, "https://foo.example"), (ACAO, "https://foo.example")], false),
-            Some((MultipleAllowOrigin, "https://foo.example, https://foo.example".into()))
+            reason(c, &[(ACAO, "*")], true).unwrap().0,
+            WildcardOriginWithCredentials
         );
-        assert_eq!(reason(c, &[(ACAO, "a b")], false).unwrap().0, MultipleAllowOrigin);
-        assert_eq!(reason(c, &[(ACAO, "null")], false).unwrap().0, AllowOriginMismatch);
-        assert_eq!(reason(c, &[(ACAO, "https://foo.example/")], false).unwrap().0, AllowOriginMismatch);
-        assert_eq!(reason(c, &[(ACAO, "HTTPS://FOO.EXAMPLE")], false).unwrap().0, AllowOriginMismatch);
-        for invalid in ["", "-", "**", "*.foo.example", "\"https://foo.example\"", "http://a:99999"] {
-            assert_eq!(reason(c, &[(ACAO, invalid)], false).unwrap().0, InvalidAllowOriginValue, "{invalid}");
+        assert_eq!(
+            reason(
+                c,
+                &[(ACAO, "https://foo.example"), (ACAO, "https://foo.example")],
+                false
+            ),
+            Some((
+                MultipleAllowOrigin,
+                "https://foo.example, https://foo.example".into()
+            ))
+        );
+        assert_eq!(
+            reason(c, &[(ACAO, "a b")], false).unwrap().0,
+            MultipleAllowOrigin
+        );
+        assert_eq!(
+            reason(c, &[(ACAO, "null")], false).unwrap().0,
+            AllowOriginMismatch
+        );
+        assert_eq!(
+            reason(c, &[(ACAO, "https://foo.example/")], false)
+                .unwrap()
+                .0,
+            AllowOriginMismatch
+        );
+        assert_eq!(
+            reason(c, &[(ACAO, "HTTPS://FOO.EXAMPLE")], false)
+                .unwrap()
+                .0,
+            AllowOriginMismatch
+        );
+        for invalid in [
+            "",
+            "-",
+            "**",
+            "*.foo.example",
+            "\"https://foo.example\"",
+            "http://a:99999",
+        ] {
+            assert_eq!(
+                reason(c, &[(ACAO, invalid)], false).unwrap().0,
+                InvalidAllowOriginValue,
+                "{invalid}"
+            );
         }
         assert_eq!(
             reason(c, &[(ACAO, "https://foo.example"), (ACAC, "True")], true),
             Some((AllowCredentialsNotTrue, "True".into()))
         );
         assert_eq!(
-            reason(c, &[(ACAO, "https://foo.example"), (ACAC, "true"), (ACAC, "true")], true),
+            reason(
+                c,
+                &[
+                    (ACAO, "https://foo.example"),
+                    (ACAC, "true"),
+                    (ACAC, "true")
+                ],
+                true
+            ),
             Some((AllowCredentialsNotTrue, "true, true".into()))
         );
-        assert_eq!(reason(c, &[(ACAO, "https://foo.example"), (ACAC, "true")], true), None);
+        assert_eq!(
+            reason(c, &[(ACAO, "https://foo.example"), (ACAC, "true")], true),
+            None
+        );
     }
 
     #[test]
@@ -290,22 +340,42 @@ mod tests {
         use BlockReason::*;
         let f = Browser::Firefox;
         assert_eq!(
-            reason(f, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "*")], false).unwrap().0,
+            reason(
+                f,
+                &[
+                    ("Access-Control-Allow-Origin", "*"),
+                    ("Access-Control-Allow-Origin", "*")
+                ],
+                false
+            )
+            .unwrap()
+            .0,
             MultipleAllowOrigin
         );
         assert_eq!(
             reason(f, &[(ACAO, "a"), (ACAO, "b")], false),
             Some((AllowOriginMismatch, "a, b".into()))
         );
-        assert_eq!(reason(f, &[(ACAO, "*, https://foo.example")], false).unwrap().0, AllowOriginMismatch);
+        assert_eq!(
+            reason(f, &[(ACAO, "*, https://foo.example")], false)
+                .unwrap()
+                .0,
+            AllowOriginMismatch
+        );
     }
 
     #[test]
     fn safari_singles_out_commas_only() {
         use BlockReason::*;
         let s = Browser::Safari;
-        assert_eq!(reason(s, &[(ACAO, "a, b")], false).unwrap().0, MultipleAllowOrigin);
-        assert_eq!(reason(s, &[(ACAO, "a b")], false).unwrap().0, AllowOriginMismatch);
+        assert_eq!(
+            reason(s, &[(ACAO, "a, b")], false).unwrap().0,
+            MultipleAllowOrigin
+        );
+        assert_eq!(
+            reason(s, &[(ACAO, "a b")], false).unwrap().0,
+            AllowOriginMismatch
+        );
         assert_eq!(reason(s, &[], false).unwrap().0, MissingAllowOrigin);
     }
 }

@@ -72,12 +72,40 @@ impl Engine {
     /// (browser-errors.md §4).
     pub fn network_error_text(self, api: Api) -> &'static str {
         match (api, self.0) {
-            (Api::Xhr, _) => "NetworkError: the XMLHttpRequest fails (status 0, an error event)",
+            // An asynchronous XHR throws nothing: it fires `error` with status 0.
+            (Api::Xhr, _) => "error event (xhr.status is 0, xhr.statusText is empty)",
             (Api::Fetch, Browser::Chrome) => "TypeError: Failed to fetch",
             (Api::Fetch, Browser::Firefox) => {
                 "TypeError: NetworkError when attempting to fetch resource."
             }
             (Api::Fetch, Browser::Safari) => "TypeError: Load failed",
+        }
+    }
+
+    /// Where this engine's CORS check (and its split into reasons) comes from.
+    pub fn cors_check_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium services/network/public/cpp/cors/cors.cc CheckAccess",
+            Browser::Firefox => "Gecko nsCORSListenerProxy::CheckRequestApproved",
+            Browser::Safari => "WebKit CrossOriginAccessControl.cpp passesAccessControlCheck",
+        }
+    }
+
+    /// Where this engine's preflight checks and their order come from.
+    pub fn preflight_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium preflight_controller.cc, preflight_result.cc",
+            Browser::Firefox => "Gecko nsCORSListenerProxy (preflight listener)",
+            Browser::Safari => "WebKit validatePreflightResponse (status checked first)",
+        }
+    }
+
+    /// Where this engine's preflight-cache behaviour comes from.
+    pub fn preflight_cache_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Chromium preflight_cache.cc (one result per origin and URL, Max-Age capped at 7200 s)",
+            Browser::Firefox => "Gecko nsCORSListenerProxy AddResultToCache (per-token entries, Max-Age capped at 86400 s, 0 or invalid not cached)",
+            Browser::Safari => "WebKit CrossOriginPreflightResultCache (one result per origin and URL, Max-Age capped at 600 s)",
         }
     }
 

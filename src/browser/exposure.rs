@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn an_invalid_token_discards_the_whole_list() {
-        let headers = h(&[("BB-8", "hey"), ("Access-Control-Expose-Headers", "\"bb-8\",bb-8")]);
+        let headers = h(&[
+            ("BB-8", "hey"),
+            ("Access-Control-Expose-Headers", "\"bb-8\",bb-8"),
+        ]);
         assert!(cors_readable_headers(&headers, false).is_empty());
     }
 }

@@ -9,6 +9,7 @@ use super::cors_check::{cors_check, Failure};
 use super::engine::Engine;
 use super::exposure::{basic_readable_headers, cors_readable_headers, exposure, Exposure};
 use super::preflight::{check_preflight_response, preflight_request, Asked};
+use super::preflight_cache::{Lookup, PreflightCache, Query};
 use super::safelist::{
     cors_unsafe_request_header_names, is_forbidden_request_header, is_no_cors_safelisted_name,
     safelist_verdict,
@@ -28,7 +29,13 @@ const MAX_REDIRECTS: usize = 20;
 ///
 /// `Err` only for input that cannot be simulated at all (an origin or URL that is not one);
 /// everything the browser itself refuses is a blocked [`Trace`].
-pub fn fetch(spec: &RequestSpec, browser: Browser, server: &dyn Server) -> Result<Trace, Error> {
+pub fn fetch(
+    spec: &RequestSpec,
+    browser: Browser,
+    server: &dyn Server,
+    cache: &mut PreflightCache,
+    now: f64,
+) -> Result<Trace, Error> {
     let origin = Origin::parse(&spec.origin)
         .map_err(|e| Error::scenario(format!("request.origin: {e}"), None))?;
     let url = Url::parse(spec.url.trim()).map_err(|e| {
@@ -41,7 +48,8 @@ pub fn fetch(spec: &RequestSpec, browser: Browser, server: &dyn Server) -> Resul
         )
     })?;
     let mut run = Run::new(spec, browser, origin, url);
-    run.go(server);
+    run.now = now;
+    run.go(server, cache);
     Ok(run.finish())
 }
 
@@ -58,7 +66,12 @@ struct Run<'a> {
     method: Method,
     headers: HeaderList,
     use_preflight_flag: bool,
+    /// Redirect-tainted origin: Origin is `null` from then on.
     tainted: bool,
+    /// Response tainting is `cors` (once set by a cross-origin URL, it stays).
+    cors_tainting: bool,
+    /// Seconds since the scenario's first request.
+    now: f64,
     trace: Trace,
 }
 
@@ -77,6 +90,8 @@ impl<'a> Run<'a> {
             headers: HeaderList::new(),
             use_preflight_flag: false,
             tainted: false,
+            cors_tainting: false,
+            now: 0.0,
             trace: Trace {
                 outcome: Outcome::Allowed,
                 cross_origin: false,
@@ -107,7 +122,14 @@ impl<'a> Run<'a> {
         self.engine.browser()
     }
 
-    fn step(&mut self, phase: Phase, title: &str, result: StepResult, detail: String, source: &str) {
+    fn step(
+        &mut self,
+        phase: Phase,
+        title: &str,
+        result: StepResult,
+        detail: String,
+        source: &str,
+    ) {
         self.trace.steps.push(Step {
             phase,
             title: title.to_string(),
@@ -135,7 +157,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn go(&mut self, server: &dyn Server) {
+    fn go(&mut self, server: &dyn Server, cache: &mut PreflightCache) {
         if !self.prepare() {
             return;
         }
@@ -148,32 +170,26 @@ impl<'a> Run<'a> {
                 "Same-origin request",
                 StepResult::Info,
                 format!(
-                    "The page's origin {} is the URL's origin (same scheme, host and port), so CORS does not apply: no preflight, no Origin check, and script reads the whole response.",
+                    "The page's origin {} is the URL's origin (same scheme, host and port), so CORS does not apply unless a redirect leaves this origin: no preflight, no Origin check, and script reads the whole response.",
                     self.origin
                 ),
-                "Fetch §4.1 main fetch, step 12 (same-origin: basic)",
+                "Fetch #main-fetch (same origin: basic fetch)",
             );
-            self.basic_fetch(server);
-            return;
-        }
-        self.step(
-            Phase::Page,
-            "Cross-origin request",
-            StepResult::Info,
-            cross_origin_detail(&self.origin, &url_origin),
-            "HTML §7.1.1 same origin; Fetch §4.1 main fetch",
-        );
-        match self.mode {
-            Mode::SameOrigin => self.block_before_sending_mode(),
-            Mode::NoCors => self.no_cors_fetch(server),
-            Mode::Cors => {
-                if !matches!(self.url.scheme(), "http" | "https") {
-                    self.block_scheme();
-                } else {
-                    self.cors_fetch(server);
-                }
+        } else {
+            self.step(
+                Phase::Page,
+                "Cross-origin request",
+                StepResult::Info,
+                cross_origin_detail(&self.origin, &url_origin),
+                "HTML #same-origin; Fetch #main-fetch",
+            );
+            match self.mode {
+                Mode::SameOrigin => return self.block_before_sending_mode(),
+                Mode::NoCors => return self.no_cors_fetch(server),
+                Mode::Cors => {}
             }
         }
+        self.http_loop(server, cache);
     }
 
     /// Method, headers, body and API rules applied before anything is sent. Returns false when
@@ -187,7 +203,7 @@ impl<'a> Run<'a> {
                     "XMLHttpRequest is always in cors mode",
                     StepResult::Info,
                     "XMLHttpRequest has no mode option: its requests use mode cors, so the mode setting is ignored.".into(),
-                    "XMLHttpRequest §4.5.6 send()",
+                    "XHR #the-send()-method",
                 );
                 self.mode = Mode::Cors;
             }
@@ -197,7 +213,7 @@ impl<'a> Run<'a> {
                     "XMLHttpRequest cannot omit credentials",
                     StepResult::Info,
                     "XMLHttpRequest has only withCredentials: false means credentials mode same-origin, so omit is treated as same-origin.".into(),
-                    "XMLHttpRequest §4.5.6 send()",
+                    "XHR #the-send()-method",
                 );
             }
         }
@@ -210,7 +226,7 @@ impl<'a> Run<'a> {
                     "The method is refused",
                     format!("{e} The API throws before sending anything."),
                     text,
-                    "Fetch §5.4 Request constructor (method), §2.2.1 forbidden method",
+                    "Fetch #dom-request (method); Fetch #forbidden-method",
                 );
                 return false;
             }
@@ -225,7 +241,7 @@ impl<'a> Run<'a> {
                     "{:?} becomes {m}: fetch uppercases only DELETE, GET, HEAD, OPTIONS, POST and PUT.",
                     spec.method
                 ),
-                "Fetch §2.2.1 normalize a method",
+                "Fetch #concept-method-normalize",
             );
         } else if self.method.as_str() != self.method.as_str().to_ascii_uppercase() {
             let m = self.method.clone();
@@ -237,7 +253,7 @@ impl<'a> Run<'a> {
                     "{m} is not uppercased: fetch normalizes only DELETE, GET, HEAD, OPTIONS, POST and PUT, so the server sees {m}, and a server that allows {} does not allow {m}.",
                     m.as_str().to_ascii_uppercase()
                 ),
-                "Fetch §2.2.1 normalize a method",
+                "Fetch #concept-method-normalize",
             );
         }
         if self.mode == Mode::NoCors && !self.method.is_cors_safelisted() {
@@ -250,7 +266,7 @@ impl<'a> Run<'a> {
                 "no-cors allows only GET, HEAD and POST",
                 format!("mode no-cors only allows CORS-safelisted methods; {} is not one, so fetch throws before sending.", self.method),
                 text,
-                "Fetch §5.4 Request constructor, step 30",
+                "Fetch #dom-request (no-cors: method must be CORS-safelisted)",
             );
             return false;
         }
@@ -264,7 +280,7 @@ impl<'a> Run<'a> {
                     "A header name is invalid",
                     format!("{name:?} is not a valid header name (an RFC 9110 token), so the API throws."),
                     text,
-                    "Fetch §5.2 Headers, validate",
+                    "Fetch #headers-validate",
                 );
                 return false;
             }
@@ -274,7 +290,7 @@ impl<'a> Run<'a> {
                     "A header value is invalid",
                     format!("The value of {name} holds NUL, CR or LF, so the API throws."),
                     text,
-                    "Fetch §5.2 Headers, validate",
+                    "Fetch #headers-validate",
                 );
                 return false;
             }
@@ -301,7 +317,7 @@ impl<'a> Run<'a> {
                     "The browser ignores {} without any error; the server never sees them.",
                     dropped.join(", ")
                 ),
-                "Fetch §2.2.2 forbidden request-header, §5.2 Headers append (request / request-no-cors guard)",
+                "Fetch #forbidden-request-header; Fetch #concept-headers-append",
             );
         }
         self.headers = kept;
@@ -318,7 +334,7 @@ impl<'a> Run<'a> {
                         "GET and HEAD cannot have a body",
                         "fetch() throws when a GET or HEAD request has a body.".into(),
                         text,
-                        "Fetch §5.4 Request constructor, step 36",
+                        "Fetch #dom-request (GET/HEAD with a body)",
                     );
                     return false;
                 }
@@ -327,7 +343,7 @@ impl<'a> Run<'a> {
                     "Body ignored",
                     StepResult::Info,
                     "XMLHttpRequest's send() ignores the body of a GET or HEAD request.".into(),
-                    "XMLHttpRequest §4.5.6 send(), step 4",
+                    "XHR #the-send()-method (GET/HEAD: body is null)",
                 );
             } else {
                 self.apply_body(body);
@@ -340,7 +356,7 @@ impl<'a> Run<'a> {
                 "Upload listeners force a preflight",
                 StepResult::Info,
                 "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".into(),
-                "XMLHttpRequest §4.5.6 send(), upload listener flag",
+                "XHR #the-send()-method (upload listener flag)",
             );
         }
         if self.include {
@@ -348,7 +364,13 @@ impl<'a> Run<'a> {
                 Api::Fetch => "credentials: include sends cookies and HTTP authentication to the other origin, and requires the response to echo the exact origin with Access-Control-Allow-Credentials: true.",
                 Api::Xhr => "withCredentials = true sends cookies and HTTP authentication to the other origin, and requires the response to echo the exact origin with Access-Control-Allow-Credentials: true.",
             };
-            self.step(Phase::Page, "Credentials included", StepResult::Info, detail.into(), "Fetch §3.2.5 CORS protocol and credentials");
+            self.step(
+                Phase::Page,
+                "Credentials included",
+                StepResult::Info,
+                detail.into(),
+                "Fetch #cors-protocol-and-credentials",
+            );
         }
         true
     }
@@ -363,9 +385,9 @@ impl<'a> Run<'a> {
             BodyKind::Urlsearchparams => {
                 Some("application/x-www-form-urlencoded;charset=UTF-8".to_string())
             }
-            BodyKind::Formdata => Some(
-                "multipart/form-data; boundary=----formdata-cors-sim-0123456789".to_string(),
-            ),
+            BodyKind::Formdata => {
+                Some("multipart/form-data; boundary=----formdata-cors-sim-0123456789".to_string())
+            }
             BodyKind::Blob => blob_type.filter(|t| !t.is_empty()),
             BodyKind::Buffer | BodyKind::Stream => None,
         };
@@ -376,7 +398,7 @@ impl<'a> Run<'a> {
                     "Content-Type set by the body",
                     StepResult::Info,
                     format!("The body adds Content-Type: {ct}, since the script did not set one."),
-                    "Fetch §5.1 extract a body",
+                    "Fetch #concept-bodyinit-extract",
                 );
                 self.headers.append("Content-Type", ct);
             }
@@ -387,8 +409,9 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "A stream body forces a preflight",
                 StepResult::Info,
-                "A ReadableStream body (with duplex: \"half\") sets the use-CORS-preflight flag.".into(),
-                "Fetch §5.4 Request constructor, step 41",
+                "A ReadableStream body (with duplex: \"half\") sets the use-CORS-preflight flag."
+                    .into(),
+                "Fetch #dom-request (stream body sets use-CORS-preflight)",
             );
         }
     }
@@ -455,9 +478,14 @@ impl<'a> Run<'a> {
             "mode same-origin refuses other origins",
             StepResult::Fail,
             "The request's mode is same-origin and the URL is cross-origin, so the fetch fails with a network error before anything is sent.".into(),
-            "Fetch §4.1 main fetch, step 12 (mode same-origin)",
+            "Fetch #main-fetch (request's mode is \"same-origin\")",
         );
-        self.network_error(Stage::Request, BlockReason::DisallowedByMode, line.clone(), vec![line]);
+        self.network_error(
+            Stage::Request,
+            BlockReason::DisallowedByMode,
+            line.clone(),
+            vec![line],
+        );
     }
 
     fn block_scheme(&mut self) {
@@ -468,12 +496,18 @@ impl<'a> Run<'a> {
             "The scheme cannot do CORS",
             StepResult::Fail,
             format!("{scheme}: URLs cannot be fetched cross-origin in cors mode; only http and https can."),
-            "Fetch §4.1 main fetch, step 12 (scheme is not HTTP(S))",
+            "Fetch #main-fetch (scheme is not an HTTP(S) scheme)",
         );
         if (self.browser(), self.api) == (Browser::Chrome, Api::Fetch) {
             // Blink's FetchManager refuses the scheme before the network service's CORS code.
-            let line = format!("Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.");
-            self.network_error(Stage::Request, BlockReason::CorsDisabledScheme, line.clone(), vec![line]);
+            let line =
+                format!("Fetch API cannot load {url}. URL scheme \"{scheme}\" is not supported.");
+            self.network_error(
+                Stage::Request,
+                BlockReason::CorsDisabledScheme,
+                line.clone(),
+                vec![line],
+            );
             return;
         }
         let failure = Failure::new(
@@ -484,7 +518,13 @@ impl<'a> Run<'a> {
         self.block(Stage::Request, &failure, 0);
     }
 
-    fn network_error(&mut self, stage: Stage, reason: BlockReason, console: String, lines: Vec<String>) {
+    fn network_error(
+        &mut self,
+        stage: Stage,
+        reason: BlockReason,
+        console: String,
+        lines: Vec<String>,
+    ) {
         self.trace.outcome = Outcome::Blocked;
         self.trace.blocked = Some(Blocked {
             stage,
@@ -503,7 +543,13 @@ impl<'a> Run<'a> {
             Api::Fetch => format!("The promise rejects with {error}. Script sees no status, no headers and no reason: the reason is only in the console."),
             Api::Xhr => "The XMLHttpRequest fires error: status is 0, statusText is empty, and no header is readable. The reason is only in the console.".into(),
         };
-        self.step(Phase::Js, "Script gets a network error", StepResult::Fail, detail, "Fetch §4.1 main fetch (network error)");
+        self.step(
+            Phase::Js,
+            "Script gets a network error",
+            StepResult::Fail,
+            detail,
+            "Fetch #concept-network-error",
+        );
     }
 
     /// Blocks on a failed check, with the engine's console text.
@@ -541,8 +587,15 @@ impl<'a> Run<'a> {
         if let Some(p) = &response.provenance {
             let mut detail = p.summary.clone();
             for miss in &p.rejected_rules {
-                let at = miss.span.map(|s| format!(" (line {})", s.line)).unwrap_or_default();
-                let id = miss.id.as_deref().map(|i| format!(" \"{i}\"")).unwrap_or_default();
+                let at = miss
+                    .span
+                    .map(|s| format!(" (line {})", s.line))
+                    .unwrap_or_default();
+                let id = miss
+                    .id
+                    .as_deref()
+                    .map(|i| format!(" \"{i}\""))
+                    .unwrap_or_default();
                 detail.push_str(&format!(
                     "\nRule {}{id}{at}: {}",
                     miss.index + 1,
@@ -550,8 +603,14 @@ impl<'a> Run<'a> {
                 ));
             }
             if let Some(m) = &p.matched_rule {
-                let at = m.span.map(|s| format!(" (line {})", s.line)).unwrap_or_default();
-                let id = m.id.as_deref().map(|i| format!(" \"{i}\"")).unwrap_or_default();
+                let at = m
+                    .span
+                    .map(|s| format!(" (line {})", s.line))
+                    .unwrap_or_default();
+                let id =
+                    m.id.as_deref()
+                        .map(|i| format!(" \"{i}\""))
+                        .unwrap_or_default();
                 detail.push_str(&format!("\nRule {}{id}{at} matched.", m.index + 1));
             }
             for n in &p.notes {
@@ -571,34 +630,6 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// A same-origin request: a basic fetch, fully readable.
-    fn basic_fetch(&mut self, server: &dyn Server) {
-        // Same-origin requests carry Origin only for methods other than GET and HEAD.
-        let with_origin = !matches!(self.method.as_str(), "GET" | "HEAD");
-        let request = self.actual_request(with_origin);
-        let response = server.respond_to_hop(&request, 0);
-        self.server_step(&response);
-        self.trace.readable_headers = basic_readable_headers(&response.headers);
-        self.trace.js = JsView {
-            response_type: "basic".into(),
-            status: response.status,
-            error: None,
-            body_readable: true,
-        };
-        self.step(
-            Phase::Js,
-            "Script reads the whole response",
-            StepResult::Pass,
-            format!(
-                "A same-origin response is a basic response: status {} and every header except Set-Cookie are readable.",
-                response.status
-            ),
-            "Fetch §4.1 main fetch (basic filtered response)",
-        );
-        self.trace.request = Some(request);
-        self.trace.response = Some(response);
-    }
-
     /// `mode: "no-cors"`: sent without a preflight; script gets an opaque response.
     fn no_cors_fetch(&mut self, server: &dyn Server) {
         let with_origin = !matches!(self.method.as_str(), "GET" | "HEAD");
@@ -610,7 +641,7 @@ impl<'a> Run<'a> {
             "No CORS check in no-cors mode",
             StepResult::Info,
             "mode no-cors never fails on CORS grounds: Access-Control-Allow-Origin is ignored and the response becomes opaque.".into(),
-            "Fetch §4.1 main fetch, step 12 (no-cors: opaque tainting)",
+            "Fetch #main-fetch (request's mode is \"no-cors\")",
         );
         self.trace.js = JsView {
             response_type: "opaque".into(),
@@ -626,13 +657,15 @@ impl<'a> Run<'a> {
                 "The promise resolves with type \"opaque\": status 0 (the server said {}), no headers, an empty body. Good for <img>-like uses and fire-and-forget requests, useless for reading data.",
                 response.status
             ),
-            "Fetch §2.2.6 opaque filtered response",
+            "Fetch #concept-filtered-response-opaque",
         );
         self.trace.request = Some(request);
         self.trace.response = Some(response);
     }
 
-    fn cors_fetch(&mut self, server: &dyn Server) {
+    /// Decides whether the current URL needs a preflight, consults the cache, and sends the
+    /// preflight when the cache cannot answer. Returns false when the request is blocked.
+    fn maybe_preflight(&mut self, server: &dyn Server, cache: &mut PreflightCache) -> bool {
         let unsafe_headers = cors_unsafe_request_header_names(self.engine, &self.headers);
         let mut reasons = Vec::new();
         if self.use_preflight_flag {
@@ -654,31 +687,77 @@ impl<'a> Run<'a> {
                     "{} with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.",
                     self.method
                 ),
-                "Fetch §4.1 main fetch, step 12; §4.6 HTTP fetch",
+                "Fetch #main-fetch; Fetch #cors-safelisted-request-header",
             );
-        } else {
-            self.step(
-                Phase::Page,
-                "Preflight needed",
-                StepResult::Info,
-                format!("The browser must ask first, because {}.", reasons.join("; ")),
-                "Fetch §4.6 HTTP fetch, step 4 (makeCORSPreflight)",
-            );
-            if !self.preflight(server, &unsafe_headers.names, reasons) {
-                return;
+            return true;
+        }
+        let origin_header = self.origin_header();
+        let url = self.url.to_string();
+        let query = Query {
+            origin: &origin_header,
+            url: &url,
+            include: self.include,
+            method: &self.method,
+            forced: self.use_preflight_flag,
+            unsafe_names: &unsafe_headers.names,
+        };
+        let lookup = cache.lookup(self.now, &query);
+        let request = preflight_request(
+            &url,
+            &self.method,
+            &unsafe_headers.names,
+            &self.effective_origin(),
+        );
+        match lookup {
+            Lookup::Hit { valid_until } => {
+                self.step(
+                    Phase::Preflight,
+                    "Preflight answered from the cache",
+                    StepResult::Pass,
+                    format!(
+                        "A preflight would be needed, because {}; but a cached result from an earlier preflight covers this method and these headers until t = {} s (now t = {} s), so no OPTIONS request is sent.",
+                        reasons.join("; "),
+                        seconds(valid_until),
+                        seconds(self.now)
+                    ),
+                    &format!("Fetch #cors-preflight-cache; {}", self.engine.preflight_cache_source()),
+                );
+                self.trace.preflight = Some(Preflight {
+                    reasons,
+                    request,
+                    response: None,
+                    from_cache: true,
+                    cached_until: Some(valid_until),
+                });
+                true
+            }
+            Lookup::Miss(why) => {
+                let cache_note = if self.now > 0.0 || cache.has_entries() {
+                    format!(" The preflight cache cannot answer: {why}.")
+                } else {
+                    String::new()
+                };
+                self.step(
+                    Phase::Page,
+                    "Preflight needed",
+                    StepResult::Info,
+                    format!("The browser must ask first, because {}.{cache_note}", reasons.join("; ")),
+                    "Fetch #http-fetch (makeCORSPreflight); Fetch #cors-unsafe-request-header-names",
+                );
+                self.send_preflight(server, cache, request, &unsafe_headers.names, reasons)
             }
         }
-        self.actual(server);
     }
 
     /// Sends the preflight and checks its answer; false when it failed.
-    fn preflight(&mut self, server: &dyn Server, unsafe_names: &[String], reasons: Vec<String>) -> bool {
-        let request = preflight_request(
-            self.url.as_str(),
-            &self.method,
-            unsafe_names,
-            &self.effective_origin(),
-        );
+    fn send_preflight(
+        &mut self,
+        server: &dyn Server,
+        cache: &mut PreflightCache,
+        request: Request,
+        unsafe_names: &[String],
+        reasons: Vec<String>,
+    ) -> bool {
         self.step(
             Phase::Preflight,
             "Preflight request sent",
@@ -693,7 +772,7 @@ impl<'a> Run<'a> {
                     format!(" and Access-Control-Request-Headers: {}", unsafe_names.join(","))
                 }
             ),
-            "Fetch §4.9 CORS-preflight fetch",
+            "Fetch #cors-preflight-fetch-0",
         );
         let response = server.respond_to_hop(&request, 0);
         self.server_step(&response);
@@ -706,30 +785,40 @@ impl<'a> Run<'a> {
             origin: &origin,
             include_credentials: self.include,
         };
-        let result = check_preflight_response(self.engine, &response, &asked);
-        let (notes, outcome) = match result {
-            Ok((notes, granted)) => (notes, Ok(granted)),
-            Err((notes, failure)) => (notes, Err(failure)),
-        };
-        for n in notes {
-            let result = if n.warn { StepResult::Warn } else { StepResult::Pass };
+        let checked = check_preflight_response(self.engine, &response, &asked);
+        let outcome = checked.result;
+        for n in checked.notes {
+            let result = if n.warn {
+                StepResult::Warn
+            } else {
+                StepResult::Pass
+            };
             self.step(Phase::Preflight, &n.title, result, n.detail, &n.source);
         }
-        self.trace.preflight = Some(Preflight {
-            reasons,
-            request,
-            response: Some(response),
-            from_cache: false,
-        });
-        match outcome {
+        let origin_header = self.origin_header();
+        let url = self.url.to_string();
+        let cached_until;
+        let passed = match outcome {
             Ok(granted) => {
-                let max_age = self.max_age_detail(granted.max_age.as_deref());
+                let query = Query {
+                    origin: &origin_header,
+                    url: &url,
+                    include: self.include,
+                    method: &self.method,
+                    forced: self.use_preflight_flag,
+                    unsafe_names,
+                };
+                cached_until = cache.store(self.now, &query, &granted);
+                let cached = self.cache_detail(granted.max_age.as_deref(), cached_until);
                 self.step(
                     Phase::Preflight,
                     "Preflight passed",
                     StepResult::Pass,
-                    format!("The actual request may be sent. {max_age}"),
-                    "Fetch §4.9 CORS-preflight fetch, steps 7–8; §4.10 CORS-preflight cache",
+                    format!("The actual request may be sent. {cached}"),
+                    &format!(
+                        "Fetch #cors-preflight-fetch-0; Fetch #cors-preflight-cache; {}",
+                        self.engine.preflight_cache_source()
+                    ),
                 );
                 true
             }
@@ -738,68 +827,154 @@ impl<'a> Run<'a> {
                     Phase::Preflight,
                     &f.title,
                     StepResult::Fail,
-                    format!("{} The actual request is never sent.", f.failure.explanation),
+                    format!(
+                        "{} The actual request is never sent.",
+                        f.failure.explanation
+                    ),
                     &f.source,
                 );
+                // A network error clears the cache entries for this origin and URL.
+                cache.clear(&origin_header, &url);
+                self.trace.preflight = Some(Preflight {
+                    reasons,
+                    request,
+                    response: Some(response),
+                    from_cache: false,
+                    cached_until: None,
+                });
                 self.block(Stage::Preflight, &f.failure, status);
-                false
+                return false;
             }
-        }
+        };
+        self.trace.preflight = Some(Preflight {
+            reasons,
+            request,
+            response: Some(response),
+            from_cache: false,
+            cached_until,
+        });
+        passed
     }
 
-    fn max_age_detail(&self, max_age: Option<&str>) -> String {
+    fn cache_detail(&self, max_age: Option<&str>, cached_until: Option<f64>) -> String {
         let cap = self.engine.max_age_cap();
         let name = self.browser().display_name();
-        match max_age {
-            None => "Without Access-Control-Max-Age the result is cached for 5 seconds.".into(),
-            Some(v) => match v.parse::<u64>() {
-                Ok(0) => format!("Access-Control-Max-Age: 0 means {name} does not reuse this preflight."),
-                Ok(n) if n > cap => format!("Access-Control-Max-Age: {n} is capped at {cap} seconds by {name}."),
-                Ok(n) => format!("{name} caches the result for {n} seconds (Access-Control-Max-Age)."),
-                Err(_) => format!("Access-Control-Max-Age: {v:?} is not a number of seconds; {name} treats it as absent."),
+        let header = match max_age {
+            None => "There is no Access-Control-Max-Age, so the default of 5 seconds applies."
+                .to_string(),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if n > cap => {
+                    format!("Access-Control-Max-Age: {n} is capped at {cap} seconds by {name}.")
+                }
+                Ok(n) => format!("Access-Control-Max-Age is {n} seconds."),
+                Err(_) => format!("Access-Control-Max-Age: {v:?} is not a number of seconds."),
             },
+        };
+        match cached_until {
+            None => format!("{header} {name} does not cache this result."),
+            Some(t) if t <= self.now => format!("{header} The cached result expires at once, so the next request is preflighted again."),
+            Some(t) => format!("{header} {name} reuses this result for the same origin and URL until t = {} s.", seconds(t)),
         }
     }
 
-    /// The actual request, its redirects, and the CORS check of the final response.
-    fn actual(&mut self, server: &dyn Server) {
+    /// The request and its redirects, as a basic fetch while the URL is the page's origin and as
+    /// a CORS fetch (with its preflight, once per URL) from the first cross-origin URL on; then
+    /// the check of the final response.
+    fn http_loop(&mut self, server: &dyn Server, cache: &mut PreflightCache) {
         let mut hop = 0;
+        let mut preflighted: Option<Url> = None;
         loop {
-            let request = self.actual_request(true);
+            let same = !self.cors_tainting && self.origin.same_origin(&Origin::of_url(&self.url));
+            if !same && !self.cors_tainting {
+                if hop > 0 {
+                    if self.mode == Mode::SameOrigin {
+                        self.block_before_sending_mode();
+                        return;
+                    }
+                    self.step(
+                        Phase::Actual,
+                        "Now a CORS request",
+                        StepResult::Info,
+                        format!("The redirect leads to another origin, {}, so from here on the request is a CORS request: it carries Origin and its response must pass the CORS check.", Origin::of_url(&self.url)),
+                        "Fetch #main-fetch (response tainting becomes cors)",
+                    );
+                }
+                self.cors_tainting = true;
+            }
+            if self.cors_tainting {
+                if !matches!(self.url.scheme(), "http" | "https") {
+                    self.block_scheme();
+                    return;
+                }
+                if preflighted.as_ref() != Some(&self.url) {
+                    if !self.maybe_preflight(server, cache) {
+                        return;
+                    }
+                    preflighted = Some(self.url.clone());
+                }
+            }
+            // A CORS request always carries Origin; a same-origin one only when the method is
+            // neither GET nor HEAD (Fetch #append-a-request-origin-header).
+            let with_origin = self.cors_tainting || !matches!(self.method.as_str(), "GET" | "HEAD");
+            let request = self.actual_request(with_origin);
             if hop == 0 {
-                let creds = if self.include {
+                // Cookies go with include, and with same-origin while the fetch is still basic
+                // (Fetch #concept-request-credentials-mode).
+                let sends_cookies = self.include
+                    || (!self.cors_tainting && self.spec.credentials != Credentials::Omit);
+                let creds = if sends_cookies {
                     " Cookies and HTTP authentication for the target are attached."
-                } else {
+                } else if self.cors_tainting {
                     " No cookies are attached (credentials are not include)."
+                } else {
+                    " No cookies are attached (credentials: omit)."
+                };
+                let origin = if with_origin {
+                    format!(" with Origin: {}", self.origin_header())
+                } else {
+                    String::new()
                 };
                 self.step(
                     Phase::Actual,
                     "Actual request sent",
                     StepResult::Info,
-                    format!("{} {} with Origin: {}.{creds}", self.method, self.url, self.origin_header()),
-                    "Fetch §4.6 HTTP fetch; §3.1 Origin header",
+                    format!("{} {}{origin}.{creds}", self.method, self.url),
+                    "Fetch #http-network-or-cache-fetch; Fetch #origin-header",
                 );
             }
             let response = server.respond_to_hop(&request, hop);
             self.server_step(&response);
             if response.is_redirect() {
                 if !self.follow_redirect(request, response, hop) {
+                    self.clear_cache_after_failure(cache);
                     return;
                 }
                 hop += 1;
                 continue;
             }
             self.trace.request = Some(request);
+            if !self.cors_tainting {
+                self.read_basic(response);
+                return;
+            }
             let status = response.status;
-            let checked = cors_check(self.engine, &response, &self.effective_origin(), self.include);
-            match checked {
+            let source = format!(
+                "Fetch #concept-cors-check; {}",
+                self.engine.cors_check_source()
+            );
+            match cors_check(
+                self.engine,
+                &response,
+                &self.effective_origin(),
+                self.include,
+            ) {
                 Ok(passed) => {
                     self.step(
                         Phase::Actual,
                         "Response passes the CORS check",
                         StepResult::Pass,
                         passed,
-                        "Fetch §4.10 CORS check",
+                        &source,
                     );
                     self.read(&response);
                     self.trace.response = Some(response);
@@ -813,9 +988,10 @@ impl<'a> Run<'a> {
                             "{} The request did reach the server and had its effects (an upload is stored); only reading the response is blocked.",
                             f.explanation
                         ),
-                        "Fetch §4.10 CORS check",
+                        &source,
                     );
                     self.trace.response = Some(response);
+                    self.clear_cache_after_failure(cache);
                     self.block(Stage::Response, &f, status);
                 }
             }
@@ -823,17 +999,61 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Fetch clears the preflight cache entries of a request that ends in a network error
+    /// (#main-fetch; Gecko `RemoveEntries`). Chromium is assumed to follow the standard here.
+    fn clear_cache_after_failure(&mut self, cache: &mut PreflightCache) {
+        if self.trace.preflight.is_some() {
+            cache.clear(&self.origin_header(), self.url.as_str());
+        }
+    }
+
+    /// A same-origin response: a basic response, fully readable but for Set-Cookie.
+    fn read_basic(&mut self, response: Response) {
+        self.trace.readable_headers = basic_readable_headers(&response.headers);
+        self.trace.js = JsView {
+            response_type: "basic".into(),
+            status: response.status,
+            error: None,
+            body_readable: true,
+        };
+        self.step(
+            Phase::Js,
+            "Script reads the whole response",
+            StepResult::Pass,
+            format!(
+                "A same-origin response is a basic response: status {} and every header except Set-Cookie are readable.",
+                response.status
+            ),
+            "Fetch #concept-filtered-response-basic",
+        );
+        self.trace.response = Some(response);
+    }
+
     /// Checks a redirect response and moves the request to its Location; false when blocked.
     fn follow_redirect(&mut self, request: Request, response: Response, hop: usize) -> bool {
         let status = response.status;
         let location = response.headers.get("location").unwrap_or_default();
-        if let Err(f) = cors_check(self.engine, &response, &self.effective_origin(), self.include) {
+        let checked = if self.cors_tainting {
+            cors_check(
+                self.engine,
+                &response,
+                &self.effective_origin(),
+                self.include,
+            )
+            .map(|_| ())
+        } else {
+            Ok(())
+        };
+        if let Err(f) = checked {
             self.step(
                 Phase::Actual,
                 &format!("Redirect {status} fails the CORS check"),
                 StepResult::Fail,
-                format!("A cross-origin redirect must pass the CORS check itself. {}", f.explanation),
-                "Fetch §4.4 HTTP-redirect fetch; §4.10 CORS check",
+                format!(
+                    "A cross-origin redirect must pass the CORS check itself. {}",
+                    f.explanation
+                ),
+                "Fetch #http-redirect-fetch; Fetch #concept-cors-check",
             );
             self.trace.redirects.push(Hop { request, response });
             self.block(Stage::Response, &f, status);
@@ -847,15 +1067,31 @@ impl<'a> Run<'a> {
                     "http, https",
                     format!("The redirect's Location {location:?} is not an http(s) URL."),
                 );
-                self.step(Phase::Actual, "Redirect to an unusable URL", StepResult::Fail, f.explanation.clone(), "Fetch §4.4 HTTP-redirect fetch, step 3");
+                self.step(
+                    Phase::Actual,
+                    "Redirect to an unusable URL",
+                    StepResult::Fail,
+                    f.explanation.clone(),
+                    "Fetch #http-redirect-fetch (location URL is not HTTP(S))",
+                );
                 self.trace.redirects.push(Hop { request, response });
                 self.block(Stage::Response, &f, status);
                 return false;
             }
         };
         if hop + 1 > MAX_REDIRECTS {
-            let f = Failure::new(BlockReason::InvalidRequest, "", "More than 20 redirects.".into());
-            self.step(Phase::Actual, "Too many redirects", StepResult::Fail, "Fetch gives up after 20 redirects.".into(), "Fetch §4.4 HTTP-redirect fetch, step 6");
+            let f = Failure::new(
+                BlockReason::InvalidRequest,
+                "",
+                "More than 20 redirects.".into(),
+            );
+            self.step(
+                Phase::Actual,
+                "Too many redirects",
+                StepResult::Fail,
+                "Fetch gives up after 20 redirects.".into(),
+                "Fetch #http-redirect-fetch (redirect count is 20)",
+            );
             self.trace.redirects.push(Hop { request, response });
             self.network_error(Stage::Response, f.reason, String::new(), Vec::new());
             return false;
@@ -869,7 +1105,13 @@ impl<'a> Run<'a> {
                 next.as_str(),
                 format!("The redirect's Location {next} carries a user name or password, which a cross-origin CORS request may not follow."),
             );
-            self.step(Phase::Actual, "Redirect carries credentials", StepResult::Fail, f.explanation.clone(), "Fetch §4.4 HTTP-redirect fetch, step 8");
+            self.step(
+                Phase::Actual,
+                "Redirect carries credentials",
+                StepResult::Fail,
+                f.explanation.clone(),
+                "Fetch #http-redirect-fetch (location URL includes credentials)",
+            );
             self.trace.redirects.push(Hop { request, response });
             self.block(Stage::Response, &f, status);
             return false;
@@ -884,21 +1126,41 @@ impl<'a> Run<'a> {
                     "Origin becomes null",
                     StepResult::Warn,
                     format!("The request moved from {current_origin} to another origin, {next_origin}, so its origin is tainted: it now sends Origin: null, and only Access-Control-Allow-Origin: null or * can allow it."),
-                    "Fetch §3.1 request tainted origin",
+                    "Fetch #concept-request-tainted-origin",
                 );
             }
             self.tainted = true;
         }
         if !next_origin.same_origin(&current_origin) && self.headers.contains("authorization") {
             self.headers.remove("authorization");
-            self.step(Phase::Actual, "Authorization removed", StepResult::Info, "A redirect to another origin drops the Authorization header.".into(), "Fetch §4.4 HTTP-redirect fetch, step 13");
+            self.step(
+                Phase::Actual,
+                "Authorization removed",
+                StepResult::Info,
+                "A redirect to another origin drops the Authorization header.".into(),
+                "Fetch #http-redirect-fetch (cross-origin: remove Authorization)",
+            );
         }
         if (matches!(status, 301 | 302) && self.method == "POST")
             || (status == 303 && !matches!(self.method.as_str(), "GET" | "HEAD"))
         {
-            self.step(Phase::Actual, "Method becomes GET", StepResult::Info, format!("A {status} turns {} into GET and drops the body and its headers.", self.method), "Fetch §4.4 HTTP-redirect fetch, step 12");
+            self.step(
+                Phase::Actual,
+                "Method becomes GET",
+                StepResult::Info,
+                format!(
+                    "A {status} turns {} into GET and drops the body and its headers.",
+                    self.method
+                ),
+                "Fetch #http-redirect-fetch (301/302 POST, 303: method becomes GET)",
+            );
             self.method = Method::get();
-            for h in ["content-type", "content-encoding", "content-language", "content-location"] {
+            for h in [
+                "content-type",
+                "content-encoding",
+                "content-language",
+                "content-location",
+            ] {
                 self.headers.remove(h);
             }
         }
@@ -906,8 +1168,12 @@ impl<'a> Run<'a> {
             Phase::Actual,
             &format!("Redirect {status} followed"),
             StepResult::Pass,
-            format!("The redirect passed the CORS check; the browser follows Location to {next}."),
-            "Fetch §4.4 HTTP-redirect fetch",
+            if self.cors_tainting {
+                format!("The redirect passed the CORS check; the browser follows Location to {next}.")
+            } else {
+                format!("A same-origin redirect needs no CORS check; the browser follows Location to {next}.")
+            },
+            "Fetch #http-redirect-fetch",
         );
         self.trace.redirects.push(Hop { request, response });
         self.url = next;
@@ -939,12 +1205,22 @@ impl<'a> Run<'a> {
         let mut detail = format!(
             "Status {} and the body are readable. Readable headers: {}. {exposure_note}",
             response.status,
-            if readable.is_empty() { "none".to_string() } else { readable.join(", ") }
+            if readable.is_empty() {
+                "none".to_string()
+            } else {
+                readable.join(", ")
+            }
         );
         if !hidden.is_empty() {
             detail.push_str(&format!(" Hidden from script: {}.", hidden.join(", ")));
         }
-        self.step(Phase::Js, "Script reads the response", StepResult::Pass, detail, "Fetch §2.2.6 CORS filtered response");
+        self.step(
+            Phase::Js,
+            "Script reads the response",
+            StepResult::Pass,
+            detail,
+            "Fetch #concept-filtered-response-cors",
+        );
         self.trace.readable_headers = readable;
         self.trace.js = JsView {
             response_type: "cors".into(),
@@ -955,12 +1231,31 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Seconds for the timeline: whole numbers without a fraction.
+fn seconds(t: f64) -> String {
+    if t.fract() == 0.0 && t.abs() < 1e15 {
+        format!("{}", t as i64)
+    } else {
+        format!("{t:.3}")
+    }
+}
+
 fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
     match (page, target) {
-        (Origin::Opaque, _) => format!("The page's origin is opaque (null), so every URL, {target} included, is cross-origin."),
+        (Origin::Opaque, _) => format!(
+            "The page's origin is opaque (null), so every URL, {target} included, is cross-origin."
+        ),
         (
-            Origin::Tuple { scheme: s1, host: h1, port: p1 },
-            Origin::Tuple { scheme: s2, host: h2, port: p2 },
+            Origin::Tuple {
+                scheme: s1,
+                host: h1,
+                port: p1,
+            },
+            Origin::Tuple {
+                scheme: s2,
+                host: h2,
+                port: p2,
+            },
         ) => {
             let mut diffs = Vec::new();
             if s1 != s2 {
@@ -981,6 +1276,8 @@ fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
                 diffs.join(", ")
             )
         }
-        (_, Origin::Opaque) => "The URL has no tuple origin, so the request is cross-origin.".into(),
+        (_, Origin::Opaque) => {
+            "The URL has no tuple origin, so the request is cross-origin.".into()
+        }
     }
 }

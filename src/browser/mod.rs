@@ -11,6 +11,7 @@ pub mod exposure;
 mod fetch;
 pub mod mime;
 pub mod preflight;
+pub mod preflight_cache;
 pub mod safelist;
 
 pub use fetch::fetch;

@@ -124,28 +124,38 @@ pub struct Granted {
     pub max_age: Option<String>,
 }
 
-/// Runs the engine's preflight checks in the engine's order. On success returns the notes of
-/// every passed check and what the preflight granted.
+/// The checks that passed, in order, and then what the preflight granted or the check that
+/// failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightOutcome {
+    /// Every check that passed (or warned), in the engine's order.
+    pub notes: Vec<Note>,
+    /// What the preflight grants, or the failed check.
+    pub result: Result<Granted, PreflightFailure>,
+}
+
+/// Runs the engine's preflight checks in the engine's order.
 pub fn check_preflight_response(
     engine: Engine,
     response: &Response,
     asked: &Asked<'_>,
-) -> Result<(Vec<Note>, Granted), (Vec<Note>, PreflightFailure)> {
+) -> PreflightOutcome {
     let mut notes = Vec::new();
-    match check(engine, response, asked, &mut notes) {
-        Ok(granted) => Ok((notes, granted)),
-        Err(f) => Err((notes, f)),
-    }
+    let result = check(engine, response, asked, &mut notes);
+    PreflightOutcome { notes, result }
 }
 
-const STATUS_SOURCE: &str = "Fetch §4.9 CORS-preflight fetch, step 7 (ok status)";
-const CHECK_SOURCE: &str = "Fetch §4.10 CORS check";
+const STATUS_SOURCE: &str = "Fetch #cors-preflight-fetch-0 (ok status); Fetch #ok-status";
+const CHECK_SOURCE: &str = "Fetch #concept-cors-check";
 
 fn status_check(response: &Response) -> Result<Note, PreflightFailure> {
     if response.is_ok_status() {
         Ok(note(
             "Preflight status is ok",
-            format!("The preflight answered {}, inside 200–299.", response.status),
+            format!(
+                "The preflight answered {}, inside 200–299.",
+                response.status
+            ),
             STATUS_SOURCE,
         ))
     } else {
@@ -184,20 +194,29 @@ fn check(
                     response.status
                 ),
             ),
-            "Fetch §4.9 CORS-preflight fetch (no redirects are followed)",
+            "Fetch #cors-preflight-fetch-0 (a redirect is not an ok status)",
         )
     };
     if response.is_redirect() && browser != Browser::Firefox {
         return Err(redirect_failure());
     }
     // 2. Status and Allow-Origin, in the engine's order.
+    let check_source = format!(
+        "{CHECK_SOURCE}; {}; order: {}",
+        engine.cors_check_source(),
+        engine.preflight_source()
+    );
     let run_cors_check = |notes: &mut Vec<Note>| -> Result<(), PreflightFailure> {
         match cors_check(engine, response, asked.origin, asked.include_credentials) {
             Ok(passed) => {
-                notes.push(note("Preflight passes the CORS check", passed, CHECK_SOURCE));
+                notes.push(note(
+                    "Preflight passes the CORS check",
+                    passed,
+                    &check_source,
+                ));
                 Ok(())
             }
-            Err(f) => Err(failed("Preflight fails the CORS check", f, CHECK_SOURCE)),
+            Err(f) => Err(failed("Preflight fails the CORS check", f, &check_source)),
         }
     };
     if engine.preflight_status_before_allow_origin() {
@@ -218,7 +237,7 @@ fn check(
     // 4. Method.
     let method = asked.method.as_str();
     let star_ok = !asked.include_credentials && methods.iter().any(|m| m == "*");
-    let method_source = "Fetch §4.9 CORS-preflight fetch, method check";
+    let method_source = "Fetch #cors-preflight-fetch-0 (method check)";
     if asked.method.is_cors_safelisted() {
         notes.push(note(
             "Method needs no permission",
@@ -243,11 +262,16 @@ fn check(
         } else {
             "is absent".to_string()
         };
-        let mut why = format!("The preflight's Access-Control-Allow-Methods {listed}, which does not allow {method}.");
+        let mut why = format!(
+            "The preflight's Access-Control-Allow-Methods {listed}, which does not allow {method}."
+        );
         if methods.iter().any(|m| m.eq_ignore_ascii_case(method)) {
             why.push_str(&format!(
                 " Methods compare case-sensitively: the script's {method} is not the server's {}.",
-                methods.iter().find(|m| m.eq_ignore_ascii_case(method)).map_or("", |s| s.as_str())
+                methods
+                    .iter()
+                    .find(|m| m.eq_ignore_ascii_case(method))
+                    .map_or("", |s| s.as_str())
             ));
         }
         if methods.iter().any(|m| m == "*") && asked.include_credentials {
@@ -262,12 +286,13 @@ fn check(
     if browser == Browser::Firefox {
         parse_list(engine, response, "access-control-allow-headers")?;
     }
-    let allowed_headers: Vec<String> = match parse_token_list(&response.headers, "access-control-allow-headers") {
-        Some(Ok(v)) => v.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
-        _ => Vec::new(),
-    };
+    let allowed_headers: Vec<String> =
+        match parse_token_list(&response.headers, "access-control-allow-headers") {
+            Some(Ok(v)) => v.into_iter().map(|h| h.to_ascii_lowercase()).collect(),
+            _ => Vec::new(),
+        };
     // 5. Headers.
-    let header_source = "Fetch §4.9 CORS-preflight fetch, header check";
+    let header_source = "Fetch #cors-preflight-fetch-0 (header names check)";
     let star = allowed_headers.iter().any(|h| h == "*");
     let mut failures: Vec<&String> = Vec::new();
     for name in asked.unsafe_names {
@@ -280,7 +305,7 @@ fn check(
                     notes.push(Note {
                         title: "Authorization allowed by * (non-standard)".into(),
                         detail: authorization_wildcard_detail(browser),
-                        source: "Fetch §4.9 (spec: * never covers Authorization); engine default".into(),
+                        source: "Fetch #cors-non-wildcard-request-header-name (engine default departs from it)".into(),
                         warn: true,
                     });
                     continue;
@@ -310,7 +335,11 @@ fn check(
         };
         let mut why = format!(
             "The request sends {} but the preflight's Access-Control-Allow-Headers {listed}.",
-            failures.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            failures
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if star && asked.include_credentials {
             why.push_str(" * is only a wildcard for requests without credentials.");
@@ -363,9 +392,15 @@ fn parse_list(
     name: &str,
 ) -> Result<Vec<String>, PreflightFailure> {
     let (reason, display) = if name == "access-control-allow-methods" {
-        (BlockReason::AllowMethodsUnparsable, "Access-Control-Allow-Methods")
+        (
+            BlockReason::AllowMethodsUnparsable,
+            "Access-Control-Allow-Methods",
+        )
     } else {
-        (BlockReason::AllowHeadersUnparsable, "Access-Control-Allow-Headers")
+        (
+            BlockReason::AllowHeadersUnparsable,
+            "Access-Control-Allow-Headers",
+        )
     };
     match parse_token_list(&response.headers, name) {
         None => Ok(Vec::new()),
@@ -383,7 +418,7 @@ fn parse_list(
                     param,
                     format!("{display} must be a comma-separated list of tokens; {bad:?} is not a token (spaces, quotes and ; are not allowed), so the whole preflight fails, whatever the request needs."),
                 ),
-                "Fetch §4.9 CORS-preflight fetch, extract header list values",
+                "Fetch #cors-preflight-fetch-0; Fetch #extract-header-list-values",
             ))
         }
     }
@@ -402,7 +437,9 @@ mod tests {
             parse_token_list(&h, "access-control-allow-methods"),
             Some(Ok(vec!["PUT".to_string(), "GET".to_string()]))
         );
-        let bad: HeaderList = [("Access-Control-Allow-Methods", "PUT GET")].into_iter().collect();
+        let bad: HeaderList = [("Access-Control-Allow-Methods", "PUT GET")]
+            .into_iter()
+            .collect();
         assert_eq!(
             parse_token_list(&bad, "access-control-allow-methods"),
             Some(Err("PUT GET".to_string()))
@@ -419,12 +456,18 @@ mod tests {
             &Origin::parse("https://a.example").unwrap(),
         );
         assert_eq!(r.method, "OPTIONS");
-        assert_eq!(r.headers.get("access-control-request-method").as_deref(), Some("PUT"));
+        assert_eq!(
+            r.headers.get("access-control-request-method").as_deref(),
+            Some("PUT")
+        );
         assert_eq!(
             r.headers.get("access-control-request-headers").as_deref(),
             Some("content-type,x-amz-acl")
         );
         assert_eq!(r.headers.get("accept").as_deref(), Some("*/*"));
-        assert_eq!(r.headers.get("origin").as_deref(), Some("https://a.example"));
+        assert_eq!(
+            r.headers.get("origin").as_deref(),
+            Some("https://a.example")
+        );
     }
 }

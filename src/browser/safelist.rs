@@ -31,8 +31,7 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         "via",
     ];
     let lower = name.to_ascii_lowercase();
-    if NAMES.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-")
-    {
+    if NAMES.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-") {
         return true;
     }
     // The method-override headers are forbidden only when one of their values names a
@@ -44,7 +43,12 @@ pub fn is_forbidden_request_header(name: &str, value: &str) -> bool {
         return value
             .split(',')
             .map(|v| v.trim_matches(crate::http::is_http_whitespace))
-            .any(|v| matches!(Method::normalize(v), Err(crate::http::MethodError::Forbidden(_))));
+            .any(|v| {
+                matches!(
+                    Method::normalize(v),
+                    Err(crate::http::MethodError::Forbidden(_))
+                )
+            });
     }
     false
 }
@@ -274,9 +278,17 @@ mod tests {
         assert!(!safe(CHROME, "Content-Language", "en_US"));
         assert!(safe(CHROME, "content-type", "text/plain;"));
         assert!(safe(CHROME, "content-type", "Text/Plain;charset=utf-8"));
-        assert!(!safe(CHROME, "content-type", "text/plain; charset=\"utf-8\""));
+        assert!(!safe(
+            CHROME,
+            "content-type",
+            "text/plain; charset=\"utf-8\""
+        ));
         assert!(!safe(CHROME, "content-type", "application/json"));
-        assert!(!safe(CHROME, "content-type", "application/x-www-form-urlencoded;\u{7f}"));
+        assert!(!safe(
+            CHROME,
+            "content-type",
+            "application/x-www-form-urlencoded;\u{7f}"
+        ));
         assert!(!safe(CHROME, "content-type", ""));
         assert!(!safe(CHROME, "x-custom", "1"));
     }
@@ -349,7 +361,9 @@ mod tests {
         .into_iter()
         .collect();
         // Exactly 8 * 128 = 1,024 bytes: still safelisted.
-        assert!(cors_unsafe_request_header_names(CHROME, &h).names.is_empty());
+        assert!(cors_unsafe_request_header_names(CHROME, &h)
+            .names
+            .is_empty());
         h.append("Device-Memory", "1");
         let names = cors_unsafe_request_header_names(CHROME, &h).names;
         assert_eq!(names.len(), 9, "{names:?}");
@@ -372,8 +386,14 @@ mod tests {
         assert!(is_forbidden_request_header("Cookie", "a=b"));
         assert!(is_forbidden_request_header("Sec-Fetch-Mode", "cors"));
         assert!(is_forbidden_request_header("Proxy-Authorization", "x"));
-        assert!(is_forbidden_request_header("X-HTTP-Method-Override", "GET, TRACE"));
-        assert!(!is_forbidden_request_header("X-HTTP-Method-Override", "PATCH"));
+        assert!(is_forbidden_request_header(
+            "X-HTTP-Method-Override",
+            "GET, TRACE"
+        ));
+        assert!(!is_forbidden_request_header(
+            "X-HTTP-Method-Override",
+            "PATCH"
+        ));
         assert!(!is_forbidden_request_header("Authorization", "Bearer x"));
     }
 }

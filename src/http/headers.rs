@@ -83,12 +83,7 @@ impl HeaderList {
     pub fn get(&self, name: &str) -> Option<String> {
         let mut values = self.get_all(name).peekable();
         values.peek()?;
-        Some(
-            values
-                .map(normalize_value)
-                .collect::<Vec<_>>()
-                .join(", "),
-        )
+        Some(values.map(normalize_value).collect::<Vec<_>>().join(", "))
     }
 
     /// The lines, in order.
@@ -259,6 +254,9 @@ mod tests {
             .into_iter()
             .collect();
         let c = h.combined();
-        assert_eq!(c.iter().collect::<Vec<_>>(), vec![("Accept", "a, b"), ("X", "1")]);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            vec![("Accept", "a, b"), ("X", "1")]
+        );
     }
 }

@@ -135,7 +135,9 @@ mod tests {
     #[test]
     fn serialization_drops_default_ports_paths_and_case() {
         assert_eq!(
-            Origin::parse("HTTPS://App.Example.com:443/x?y").unwrap().serialize(),
+            Origin::parse("HTTPS://App.Example.com:443/x?y")
+                .unwrap()
+                .serialize(),
             "https://app.example.com"
         );
         assert_eq!(

@@ -43,7 +43,6 @@ impl CustomServer {
             }),
         }
     }
-
 }
 
 /// A preflight is an `OPTIONS` request carrying `Access-Control-Request-Method`
@@ -66,7 +65,10 @@ impl Server for CustomServer {
                     r,
                     format!("The literal redirect hop {} of the scenario.", hop + 1),
                 ),
-                None => Self::literal(&self.response, "The literal response of the scenario.".into()),
+                None => Self::literal(
+                    &self.response,
+                    "The literal response of the scenario.".into(),
+                ),
             };
         }
         match &self.preflight {

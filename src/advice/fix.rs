@@ -1,0 +1,362 @@
+//! The smallest server change that lets a blocked request through, proved by simulating it.
+//!
+//! Each provider proposes candidate edits of its configuration; every candidate is simulated
+//! again, and the cheapest one that passes is shown, as the patched text in the user's own
+//! format and as a unified diff. When the request itself is the problem (a mode that cannot
+//! work, a method the API refuses), no server edit can help and the report says what to change
+//! in the request instead.
+
+use crate::error::Error;
+use crate::scenario::{Credentials, LiteralResponse, Mode, Scenario, ServerSpec};
+use crate::trace::{BlockReason, Outcome, Stage, Trace};
+use serde::{Deserialize, Serialize};
+
+/// What `cors-sim fix` prints (design.md §4.3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FixReport {
+    /// The outcome as configured.
+    pub outcome_before: Outcome,
+    /// The whole configuration after the fix, in the user's format; `null` when no server
+    /// change can help (or none is needed).
+    pub fixed_config: Option<String>,
+    /// A unified diff from the original configuration to `fixed_config`.
+    pub diff: Option<String>,
+    /// What the fix changes and why.
+    pub explanation: String,
+    /// The outcome after the fix (simulated, not assumed).
+    pub outcome_after: Outcome,
+    /// The change to make in the request instead, when the request is the problem.
+    pub request_change: Option<String>,
+    /// How many candidate fixes were simulated.
+    pub candidates_considered: usize,
+}
+
+/// A proposed configuration and what it costs: the number of values added or changed.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// The server with the fix applied.
+    pub server: ServerSpec,
+    /// The fixed configuration text as the user would paste it.
+    pub text: String,
+    /// Values added or changed; the smallest passing candidate wins.
+    pub cost: usize,
+    /// In words.
+    pub explanation: String,
+}
+
+/// Finds the smallest server change that makes `scenario`'s request pass.
+pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
+    let before = crate::simulate(scenario)?;
+    if before.outcome == Outcome::Allowed {
+        return Ok(FixReport {
+            outcome_before: Outcome::Allowed,
+            fixed_config: None,
+            diff: None,
+            explanation: "The request is already allowed; nothing to fix.".into(),
+            outcome_after: Outcome::Allowed,
+            request_change: None,
+            candidates_considered: 0,
+        });
+    }
+    if let Some(change) = request_side_change(scenario, &before) {
+        return Ok(FixReport {
+            outcome_before: Outcome::Blocked,
+            fixed_config: None,
+            diff: None,
+            explanation: "No server configuration can make this request pass: the browser refuses it before asking the server.".into(),
+            outcome_after: Outcome::Blocked,
+            request_change: Some(change),
+            candidates_considered: 0,
+        });
+    }
+    let (original_text, candidates) = match &scenario.server {
+        ServerSpec::Custom { .. } => custom_candidates(scenario)?,
+        ServerSpec::S3 { config, .. } => {
+            super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), &before)?
+        }
+    };
+    let considered = candidates.len();
+    let mut best: Option<(Candidate, Trace)> = None;
+    for candidate in candidates {
+        let mut fixed = scenario.clone();
+        fixed.server = candidate.server.clone();
+        let Ok(after) = crate::simulate(&fixed) else {
+            continue;
+        };
+        if after.outcome != Outcome::Allowed {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(b, _)| candidate.cost < b.cost) {
+            best = Some((candidate, after));
+        }
+    }
+    Ok(match best {
+        Some((c, after)) => FixReport {
+            outcome_before: Outcome::Blocked,
+            diff: Some(unified_diff(&original_text, &c.text)),
+            fixed_config: Some(c.text),
+            explanation: c.explanation,
+            outcome_after: after.outcome,
+            request_change: None,
+            candidates_considered: considered,
+        },
+        None => FixReport {
+            outcome_before: Outcome::Blocked,
+            fixed_config: None,
+            diff: None,
+            explanation:
+                "None of the configuration changes cors-sim considered makes this request pass."
+                    .into(),
+            outcome_after: Outcome::Blocked,
+            request_change: Some(server_cannot_help(scenario)),
+            candidates_considered: considered,
+        },
+    })
+}
+
+/// A unified diff of two texts, labelled as the configuration before and after.
+pub fn unified_diff(before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header("config", "config (fixed)")
+        .to_string()
+}
+
+/// When the browser refuses the request before any server is involved.
+fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
+    let blocked = trace.blocked.as_ref()?;
+    if blocked.stage != Stage::Request {
+        return None;
+    }
+    let r = &scenario.request;
+    Some(match blocked.reason {
+        BlockReason::DisallowedByMode => "mode \"same-origin\" never reaches another origin: use mode \"cors\" (the default).".into(),
+        BlockReason::CorsDisabledScheme => "Only http and https URLs can be fetched cross-origin: serve the resource over https.".into(),
+        _ if r.mode == Mode::NoCors => format!(
+            "mode \"no-cors\" allows only GET, HEAD and POST: use mode \"cors\" for {}.",
+            r.method
+        ),
+        _ => format!(
+            "The browser throws before sending: {}. Change the request (method or headers) so the API accepts it.",
+            trace.js.error.clone().unwrap_or_default()
+        ),
+    })
+}
+
+fn server_cannot_help(scenario: &Scenario) -> String {
+    let r = &scenario.request;
+    if let ServerSpec::S3 { .. } = scenario.server {
+        if !matches!(
+            r.method.to_ascii_uppercase().as_str(),
+            "GET" | "PUT" | "POST" | "DELETE" | "HEAD"
+        ) {
+            return format!(
+                "S3 CORS rules can only allow GET, PUT, POST, DELETE and HEAD, so no rule can allow {}; S3 has no operation for it anyway.",
+                r.method
+            );
+        }
+    }
+    if r.credentials == Credentials::Include {
+        return "Try the request without credentials (credentials: \"same-origin\" or \"omit\") if it does not need cookies.".into();
+    }
+    "Check that the URL is the one the configuration applies to.".into()
+}
+
+/// The custom server: repair each failing response header, one failure at a time, until the
+/// request passes (every repair touches only what failed).
+fn custom_candidates(scenario: &Scenario) -> Result<(String, Vec<Candidate>), Error> {
+    let original = pretty(&scenario.server);
+    let mut server = scenario.server.clone();
+    let mut notes = Vec::new();
+    let mut candidates = Vec::new();
+    // At most one repair per kind of failure, each re-simulated.
+    for round in 1..=8 {
+        let mut probe = scenario.clone();
+        probe.server = server.clone();
+        let trace = crate::simulate(&probe)?;
+        let Some(blocked) = trace.blocked.clone() else {
+            break;
+        };
+        let Some(note) =
+            repair_custom(&mut server, scenario, &trace, blocked.stage, blocked.reason)
+        else {
+            break;
+        };
+        notes.push(note);
+        candidates.push(Candidate {
+            server: server.clone(),
+            text: pretty(&server),
+            cost: round,
+            explanation: notes.join(" "),
+        });
+    }
+    Ok((original, candidates))
+}
+
+fn pretty(server: &ServerSpec) -> String {
+    let mut s = serde_json::to_string_pretty(server).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Changes one literal response so that the failure `reason` goes away; `None` when no header
+/// change can.
+fn repair_custom(
+    server: &mut ServerSpec,
+    scenario: &Scenario,
+    trace: &Trace,
+    stage: Stage,
+    reason: BlockReason,
+) -> Option<String> {
+    let ServerSpec::Custom {
+        preflight,
+        redirects,
+        response,
+    } = server
+    else {
+        return None;
+    };
+    let origin = trace
+        .preflight
+        .as_ref()
+        .and_then(|p| p.request.headers.get("origin"))
+        .or_else(|| trace.request.as_ref().and_then(|r| r.headers.get("origin")))
+        .unwrap_or_else(|| scenario.request.origin.clone());
+    let target: &mut LiteralResponse = match stage {
+        Stage::Preflight => preflight.get_or_insert_with(|| LiteralResponse {
+            status: 204,
+            headers: Default::default(),
+            body: None,
+        }),
+        Stage::Response if trace.response.is_none() && !trace.redirects.is_empty() => {
+            redirects.get_mut(trace.redirects.len() - 1)?
+        }
+        _ => response,
+    };
+    let which = if stage == Stage::Preflight {
+        "the preflight response"
+    } else {
+        "the response"
+    };
+    let pf = trace.preflight.as_ref();
+    Some(match reason {
+        BlockReason::MissingAllowOrigin
+        | BlockReason::MultipleAllowOrigin
+        | BlockReason::InvalidAllowOriginValue
+        | BlockReason::AllowOriginMismatch
+        | BlockReason::WildcardOriginWithCredentials => {
+            target
+                .headers
+                .set("Access-Control-Allow-Origin", origin.clone());
+            format!("Send exactly one Access-Control-Allow-Origin: {origin} on {which}.")
+        }
+        BlockReason::AllowCredentialsNotTrue => {
+            target
+                .headers
+                .set("Access-Control-Allow-Credentials", "true");
+            format!("Send Access-Control-Allow-Credentials: true on {which}, since the request includes credentials.")
+        }
+        BlockReason::PreflightStatusNotOk | BlockReason::PreflightRedirect => {
+            target.status = 204;
+            target.headers.remove("location");
+            "Answer the preflight itself with 204 No Content (no redirect, no error status).".into()
+        }
+        BlockReason::AllowMethodsUnparsable | BlockReason::MethodNotAllowed => {
+            let method = pf?.request.headers.get("access-control-request-method")?;
+            let list = merged_list(target.headers.get("access-control-allow-methods"), &method);
+            target
+                .headers
+                .set("Access-Control-Allow-Methods", list.clone());
+            format!("Allow the method on the preflight: Access-Control-Allow-Methods: {list}.")
+        }
+        BlockReason::AllowHeadersUnparsable
+        | BlockReason::HeaderNotAllowed
+        | BlockReason::AuthorizationNotCoveredByWildcard => {
+            let names = pf?.request.headers.get("access-control-request-headers")?;
+            let mut list = target.headers.get("access-control-allow-headers");
+            for name in names.split(',') {
+                list = Some(merged_list(list, name));
+            }
+            let list = list?;
+            target
+                .headers
+                .set("Access-Control-Allow-Headers", list.clone());
+            format!("Allow the request's headers on the preflight: Access-Control-Allow-Headers: {list}.")
+        }
+        _ => return None,
+    })
+}
+
+/// A comma list with `item` added, keeping only the valid tokens already there (an invalid one
+/// makes the whole header unparsable).
+fn merged_list(existing: Option<String>, item: &str) -> String {
+    let mut items: Vec<String> = existing
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| crate::http::is_token(s))
+        .collect();
+    if !items.iter().any(|i| i == item) {
+        items.push(item.to_string());
+    }
+    items.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(json: &str) -> Scenario {
+        Scenario::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn custom_server_gets_exactly_the_missing_headers() {
+        let s = scenario(
+            r#"{"request": {"origin": "https://app.example", "url": "https://api.example/x", "method": "PUT",
+                 "headers": [["X-Token", "1"]], "credentials": "include"},
+                "server": {"kind": "custom",
+                  "preflight": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]},
+                  "response": {"status": 200, "headers": []}}}"#,
+        );
+        let report = fix(&s).unwrap();
+        assert_eq!(report.outcome_before, Outcome::Blocked);
+        assert_eq!(report.outcome_after, Outcome::Allowed);
+        let text = report.fixed_config.unwrap();
+        for needed in [
+            "\"Access-Control-Allow-Methods\",\n        \"PUT\"",
+            "x-token",
+            "\"Access-Control-Allow-Credentials\"",
+        ] {
+            assert!(text.contains(needed), "{needed} in {text}");
+        }
+        assert!(!text.contains("\"*\""), "the wildcard must go: {text}");
+        assert!(report
+            .diff
+            .unwrap()
+            .starts_with("--- config\n+++ config (fixed)\n"));
+    }
+
+    #[test]
+    fn request_side_problems_get_a_request_change() {
+        let s = scenario(
+            r#"{"request": {"origin": "https://app.example", "url": "https://api.example/x", "mode": "same-origin"},
+                "server": {"kind": "custom", "response": {"status": 200}}}"#,
+        );
+        let report = fix(&s).unwrap();
+        assert!(report.fixed_config.is_none());
+        assert!(report.request_change.unwrap().contains("mode \"cors\""));
+    }
+
+    #[test]
+    fn an_allowed_request_needs_nothing() {
+        let s = scenario(
+            r#"{"request": {"origin": "https://app.example", "url": "https://api.example/x"},
+                "server": {"kind": "custom", "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}}}"#,
+        );
+        let report = fix(&s).unwrap();
+        assert_eq!(report.outcome_before, Outcome::Allowed);
+        assert_eq!(report.candidates_considered, 0);
+    }
+}
