@@ -1,10 +1,14 @@
 //! The page: inputs on one side, the verdict, timeline and raw HTTP on the other.
 
+use super::advice::{FixView, LintView};
 use super::copy::CopyButton;
+use super::dom::select_value;
 use super::editor::ConfigEditor;
 use super::permalink;
+use super::presets;
 use super::raw_http::RawHttp;
 use super::request_form::RequestForm;
+use super::sequence::Sequence;
 use super::state::{field_of, run, Action, Field, Inputs};
 use super::timeline::Timeline;
 use super::verdict::Verdict;
@@ -62,6 +66,26 @@ pub fn App() -> Html {
     let on_kind = dispatch.reform(Action::SetServerKind);
     let on_config = dispatch.reform(Action::SetConfig);
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Load(Box::default()));
+    let on_apply_fix = dispatch.reform(Action::ApplyFix);
+    let on_undo_fix = dispatch.reform(|_: MouseEvent| Action::UndoFix);
+    let warn_lines: Vec<u32> = sim.lint.iter().map(|f| f.line).filter(|l| *l > 0).collect();
+    let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
+    let all_presets = use_memo((), |_| presets::all());
+    let on_preset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = presets::by_id(&select_value(&e)) {
+                dispatch.emit(Action::Load(Box::new(Inputs::from_scenario(
+                    &p.scenario,
+                    Some(p.id),
+                ))));
+            }
+        })
+    };
+    let lesson = inputs
+        .preset
+        .as_deref()
+        .and_then(|id| all_presets.iter().find(|p| p.id == id));
 
     html! {
         <div class="app">
@@ -73,6 +97,15 @@ pub fn App() -> Html {
                     </p>
                 </div>
                 <div class="top-actions">
+                    <label class="preset-picker" key={inputs.generation.to_string()}>
+                        <span class="visually-hidden">{ "Load an example" }</span>
+                        <select data-testid="preset-input" onchange={on_preset}>
+                            <option value="" selected={inputs.preset.is_none()}>{ "Examples that teach…" }</option>
+                            { for all_presets.iter().map(|p| html! {
+                                <option value={p.id.clone()} selected={inputs.preset.as_deref() == Some(p.id.as_str())}>{ &p.title }</option>
+                            }) }
+                        </select>
+                    </label>
                     <button type="button" class="secondary" onclick={on_reset}>{ "Reset example" }</button>
                     <CopyButton text={permalink::link(&inputs)} what="link to this simulation" label="Copy link" class="copy-link" />
                 </div>
@@ -84,14 +117,28 @@ pub fn App() -> Html {
                         text={inputs.config().to_string()}
                         status={sim.config_status.clone()}
                         error={config_error}
+                        warn_lines={warn_lines}
+                        fixed={inputs.before_fix.is_some()}
+                        on_undo={on_undo_fix}
                         on_kind={on_kind}
                         on_input={on_config}
                     />
                     <RequestForm inputs={(*inputs).clone()} error={request_error} dispatch={dispatch.clone()} />
                 </div>
                 <div class="col col-output">
+                    if let Some(p) = lesson {
+                        <aside class="lesson" data-testid="lesson" aria-labelledby="lesson-h">
+                            <h2 id="lesson-h"><span class="muted">{ "Lesson: " }</span>{ &p.title }</h2>
+                            <p>{ &p.lesson }</p>
+                        </aside>
+                    }
                     <Verdict trace={shown.clone().filter(|_| !stale)} error={error.clone()} />
+                    if let Some(fix) = sim.fix.clone() {
+                        <FixView {fix} on_apply={on_apply_fix} />
+                    }
+                    <LintView findings={sim.lint.clone()} />
                     if let Some(trace) = shown {
+                        <Sequence trace={trace.clone()} requests={inputs.sequence.clone()} on_clear={on_clear_sequence} />
                         <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="timeline-h">
                             <div class="card-head">
                                 <h2 id="timeline-h">{ "What the browser does" }</h2>

@@ -47,6 +47,18 @@ pub fn place_caret(textarea: &HtmlTextAreaElement, line: u32, column: u32) {
     let _ = textarea.focus();
 }
 
+/// [`place_caret`] in the textarea with this `id`, if there is one.
+pub fn place_caret_in(id: &str, line: u32, column: u32) {
+    use wasm_bindgen::JsCast;
+    let textarea = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+    if let Some(t) = textarea {
+        place_caret(&t, line, column);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,15 @@ pub struct ConfigEditorProps {
     /// Lines of the rule that produced the answer, to mark in the gutter (1-based, inclusive).
     #[prop_or_default]
     pub matched: Option<(u32, u32)>,
+    /// Lines with a lint finding, marked in the gutter.
+    #[prop_or_default]
+    pub warn_lines: Vec<u32>,
+    /// Whether a fix was just applied (the foot offers Undo).
+    #[prop_or_default]
+    pub fixed: bool,
+    /// Puts back the text from before the fix.
+    #[prop_or_default]
+    pub on_undo: Callback<MouseEvent>,
     /// A new server kind was picked.
     pub on_kind: Callback<ServerKind>,
     /// The text changed.
@@ -78,6 +87,7 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
         let class = classes!(
             "ln",
             (error_line == Some(n32)).then_some("ln--error"),
+            (error_line != Some(n32) && props.warn_lines.contains(&n32)).then_some("ln--warn"),
             props
                 .matched
                 .is_some_and(|(a, b)| (a..=b).contains(&n32))
@@ -136,6 +146,12 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 </p>
             }
         }
+        None if props.fixed => html! {
+            <p class="field-hint field-ok" id="config-hint">
+                <span aria-hidden="true">{ "✓ " }</span>{ "Fix applied. " }
+                <button type="button" class="small" data-testid="undo-fix" onclick={props.on_undo.clone()}>{ "Undo" }</button>
+            </p>
+        },
         None => html! {
             <p class="field-hint" id="config-hint">{ hint }</p>
         },

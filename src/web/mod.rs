@@ -3,13 +3,16 @@
 //! One concept per module: [`state`] holds the inputs and derives the simulation; the
 //! components render the [`Trace`](crate::Trace) and never decide anything about CORS.
 
+pub mod advice;
 pub mod app;
 pub mod copy;
 pub mod dom;
 pub mod editor;
 pub mod permalink;
+pub mod presets;
 pub mod raw_http;
 pub mod request_form;
+pub mod sequence;
 pub mod state;
 pub mod timeline;
 pub mod verdict;

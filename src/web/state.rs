@@ -5,11 +5,13 @@
 //! a [`Scenario`] and hands it to [`crate::simulate`]. No CORS rule lives here: the request
 //! builder's text is parsed into the scenario's shape and nothing more.
 
+use crate::advice::Finding;
 use crate::http::HeaderList;
 use crate::scenario::{Api, Endpoint, ObjectState, RequestSpec};
 use crate::server::s3::ConfigFormat;
 use crate::{
-    Browser, Credentials, Error, Mode, Policy, PolicyKind, Scenario, ServerSpec, Span, Trace,
+    Browser, Credentials, Error, Mode, Outcome, Policy, PolicyKind, Scenario, ServerSpec, Span,
+    Trace,
 };
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -112,6 +114,15 @@ pub struct Inputs {
     pub api: Api,
     /// The engine.
     pub browser: Browser,
+    /// Later requests against the same preflight cache (from a preset), shown below the first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sequence: Vec<RequestSpec>,
+    /// The editor's text before the last applied fix, for Undo.
+    #[serde(skip)]
+    pub before_fix: Option<String>,
+    /// The preset these inputs were loaded from, whose lesson is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
     /// Bumped when the inputs are replaced wholesale, so the form's widgets are rebuilt with the
     /// new selections (a `<select>`'s shown option follows `selected` only when it is created).
     #[serde(skip)]
@@ -139,7 +150,59 @@ impl Inputs {
             mode: Mode::Cors,
             api: Api::Fetch,
             browser: Browser::Chrome,
+            sequence: Vec::new(),
+            before_fix: None,
+            preset: None,
             generation: 0,
+        }
+    }
+
+    /// The inputs that describe `scenario` (a preset's). The S3 object state and endpoint, which
+    /// the form does not show, keep their defaults.
+    pub fn from_scenario(scenario: &Scenario, preset: Option<String>) -> Inputs {
+        let example = Inputs::example();
+        let r = &scenario.request;
+        let (server_kind, s3_config, custom_config) = match &scenario.server {
+            ServerSpec::S3 { config, .. } => (
+                ServerKind::S3,
+                config.clone().unwrap_or_default(),
+                example.custom_config,
+            ),
+            custom @ ServerSpec::Custom { .. } => (
+                ServerKind::Custom,
+                example.s3_config,
+                custom_server_text(custom),
+            ),
+        };
+        Inputs {
+            server_kind,
+            s3_config,
+            custom_config,
+            origin: r.origin.clone(),
+            url: r.url.clone(),
+            method: r.method.clone(),
+            headers: r
+                .headers
+                .iter()
+                .map(|(n, v)| format!("{n}: {v}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            credentials: r.credentials,
+            mode: r.mode,
+            api: r.api,
+            browser: scenario.browser,
+            sequence: scenario.sequence.clone(),
+            before_fix: None,
+            preset,
+            generation: 0,
+        }
+    }
+
+    /// The text in the editor, to change.
+    fn config_mut(&mut self) -> &mut String {
+        match self.server_kind {
+            ServerKind::S3 => &mut self.s3_config,
+            ServerKind::Custom => &mut self.custom_config,
         }
     }
 
@@ -159,6 +222,10 @@ pub enum Action {
     SetServerKind(ServerKind),
     /// Edit the text of the current server kind.
     SetConfig(String),
+    /// Replace the text of the current server kind with a fix, remembering it for Undo.
+    ApplyFix(String),
+    /// Put back the text from before the fix.
+    UndoFix,
     /// Edit the page origin.
     SetOrigin(String),
     /// Edit the URL.
@@ -175,7 +242,9 @@ pub enum Action {
     SetApi(Api),
     /// Pick the browser.
     SetBrowser(Browser),
-    /// Replace everything (the example, or a permalink).
+    /// Drop the later requests.
+    ClearSequence,
+    /// Replace everything (the example, a preset, or a permalink).
     Load(Box<Inputs>),
 }
 
@@ -185,11 +254,23 @@ impl Reducible for Inputs {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            Action::SetServerKind(k) => next.server_kind = k,
-            Action::SetConfig(text) => match next.server_kind {
-                ServerKind::S3 => next.s3_config = text,
-                ServerKind::Custom => next.custom_config = text,
-            },
+            Action::SetServerKind(k) => {
+                next.server_kind = k;
+                next.before_fix = None;
+            }
+            Action::SetConfig(text) => {
+                *next.config_mut() = text;
+                next.before_fix = None;
+            }
+            Action::ApplyFix(text) => {
+                let before = std::mem::replace(next.config_mut(), text);
+                next.before_fix = Some(before);
+            }
+            Action::UndoFix => {
+                if let Some(before) = next.before_fix.take() {
+                    *next.config_mut() = before;
+                }
+            }
             Action::SetOrigin(v) => next.origin = v,
             Action::SetUrl(v) => next.url = v,
             Action::SetMethod(v) => next.method = v,
@@ -198,6 +279,7 @@ impl Reducible for Inputs {
             Action::SetMode(v) => next.mode = v,
             Action::SetApi(v) => next.api = v,
             Action::SetBrowser(v) => next.browser = v,
+            Action::ClearSequence => next.sequence.clear(),
             Action::Load(inputs) => {
                 next = *inputs;
                 next.generation = self.generation.wrapping_add(1);
@@ -266,13 +348,30 @@ pub fn format_label(format: ConfigFormat) -> &'static str {
     }
 }
 
+/// The smallest change that lets a blocked request through, as the advice module proved it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    /// What it changes and why.
+    pub explanation: String,
+    /// The whole fixed editor text, when a configuration change helps.
+    pub fixed_text: Option<String>,
+    /// A unified diff from the editor's text to `fixed_text`.
+    pub diff: Option<String>,
+    /// What to change in the request instead, when the server cannot help.
+    pub request_change: Option<String>,
+}
+
 /// Everything derived from the inputs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Simulation {
     /// What the editor's text is.
     pub config_status: ConfigStatus,
+    /// Warnings about an S3 configuration S3 would accept.
+    pub lint: Vec<Finding>,
     /// The trace, or the first input error.
     pub result: Result<Rc<Trace>, Error>,
+    /// For a blocked request: what would let it through.
+    pub fix: Option<Fix>,
 }
 
 /// Parses the header textarea: one `Name: value` per line, order and repeats kept; blank lines
@@ -342,37 +441,125 @@ pub fn scenario(inputs: &Inputs) -> Result<Scenario, Error> {
             at_seconds: None,
         },
         server,
-        sequence: Vec::new(),
+        sequence: inputs.sequence.clone(),
     })
 }
 
-/// What the editor's text is, for the badge.
-fn config_status(inputs: &Inputs) -> ConfigStatus {
+/// The editor text of a server: hand-written style, absent and empty fields left out.
+fn custom_server_text(server: &ServerSpec) -> String {
+    serde_json::to_value(server)
+        .map(|mut v| {
+            if let Some(map) = v.as_object_mut() {
+                map.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(Vec::is_empty)));
+            }
+            json_text(&v, 0) + "\n"
+        })
+        .unwrap_or_default()
+}
+
+/// JSON text the way people write it by hand: objects and arrays of containers one item per
+/// line, arrays of plain values (a `[name, value]` header pair) on one line.
+fn json_text(v: &serde_json::Value, indent: usize) -> String {
+    use serde_json::Value;
+    let pad = "  ".repeat(indent + 1);
+    let end = "  ".repeat(indent);
+    let scalar = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));
+    match v {
+        Value::Array(items) if items.is_empty() => "[]".into(),
+        Value::Object(map) if map.is_empty() => "{}".into(),
+        Value::Array(items) if items.iter().all(scalar) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Array(items) => format!(
+            "[\n{}\n{end}]",
+            items
+                .iter()
+                .map(|i| format!("{pad}{}", json_text(i, indent + 1)))
+                .collect::<Vec<_>>()
+                .join(",\n")
+        ),
+        Value::Object(map) => format!(
+            "{{\n{}\n{end}}}",
+            map.iter()
+                .map(|(k, v)| format!(
+                    "{pad}{}: {}",
+                    Value::from(k.as_str()),
+                    json_text(v, indent + 1)
+                ))
+                .collect::<Vec<_>>()
+                .join(",\n")
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// What the editor's text is, for the badge, and the lint findings of an S3 configuration.
+fn config_status(inputs: &Inputs) -> (ConfigStatus, Vec<Finding>) {
     match inputs.server_kind {
         ServerKind::S3 => match crate::parse_policy(PolicyKind::S3, &inputs.s3_config) {
-            Ok(Policy::S3 { config: Some(c) }) => ConfigStatus::S3 {
-                format: c.format,
-                rules: c.rules.len(),
-            },
-            Ok(Policy::S3 { config: None }) => ConfigStatus::NoS3Config,
-            Err(_) => ConfigStatus::Invalid,
+            Ok(Policy::S3 { config: Some(c) }) => (
+                ConfigStatus::S3 {
+                    format: c.format,
+                    rules: c.rules.len(),
+                },
+                crate::advice::lint(&c),
+            ),
+            Ok(Policy::S3 { config: None }) => (ConfigStatus::NoS3Config, Vec::new()),
+            Err(_) => (ConfigStatus::Invalid, Vec::new()),
         },
         ServerKind::Custom => match serde_json::from_str::<ServerSpec>(&inputs.custom_config) {
-            Ok(ServerSpec::Custom { .. }) => ConfigStatus::Custom,
-            Ok(_) | Err(_) => ConfigStatus::Invalid,
+            Ok(ServerSpec::Custom { .. }) => (ConfigStatus::Custom, Vec::new()),
+            Ok(_) | Err(_) => (ConfigStatus::Invalid, Vec::new()),
         },
     }
 }
 
+/// The advice for a blocked scenario, with the fixed text in the editor's own style.
+fn fix_for(inputs: &Inputs, scenario: &Scenario) -> Option<Fix> {
+    let report = crate::advice::fix(scenario).ok()?;
+    let fixed_text = match (&report.fixed_config, inputs.server_kind) {
+        // The S3 fix edits the pasted text itself.
+        (Some(text), ServerKind::S3) => Some(text.clone()),
+        // The custom fix comes as JSON; write it like the editor's text.
+        (Some(text), ServerKind::Custom) => serde_json::from_str::<ServerSpec>(text)
+            .ok()
+            .map(|server| custom_server_text(&server)),
+        (None, _) => None,
+    };
+    let diff = fixed_text
+        .as_deref()
+        .map(|after| crate::advice::fix::unified_diff(inputs.config(), after));
+    Some(Fix {
+        explanation: report.explanation,
+        fixed_text,
+        diff,
+        request_change: report.request_change,
+    })
+}
+
 /// Runs the simulation the inputs describe.
 pub fn run(inputs: &Inputs) -> Simulation {
-    let config_status = config_status(inputs);
-    let result = scenario(inputs)
-        .and_then(|s| crate::simulate(&s))
+    let (config_status, lint) = config_status(inputs);
+    let scenario = scenario(inputs);
+    let result = scenario
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(crate::simulate)
         .map(Rc::new);
+    let fix = match (&scenario, &result) {
+        (Ok(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s),
+        _ => None,
+    };
     Simulation {
         config_status,
+        lint,
         result,
+        fix,
     }
 }
 
@@ -390,7 +577,6 @@ pub fn from_permalink_json(json: &str) -> Option<Inputs> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Outcome;
 
     #[test]
     fn header_lines_keep_order_repeats_and_trim_around_the_colon() {
@@ -443,6 +629,30 @@ mod tests {
     }
 
     #[test]
+    fn a_blocked_custom_scenario_gets_a_fix_in_the_editor_style() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        inputs.headers = "Content-Type: image/png\nX-Trace-Id: 1".into();
+        let sim = run(&inputs);
+        assert_eq!(sim.result.unwrap().outcome, Outcome::Blocked);
+        let fix = sim.fix.expect("a fix");
+        let fixed = fix.fixed_text.expect("a config change");
+        assert!(
+            fixed.contains("x-trace-id") || fixed.contains("X-Trace-Id"),
+            "{fixed}"
+        );
+        let diff = fix.diff.unwrap();
+        assert!(
+            diff.contains("+      [\"Access-Control-Allow-Headers\""),
+            "{diff}"
+        );
+        inputs.custom_config = fixed;
+        let after = run(&inputs);
+        assert_eq!(after.result.unwrap().outcome, Outcome::Allowed);
+        assert_eq!(after.fix, None);
+    }
+
+    #[test]
     fn the_example_custom_server_allows_the_example_request() {
         let mut inputs = Inputs::example();
         inputs.server_kind = ServerKind::Custom;
@@ -482,9 +692,30 @@ mod tests {
         assert_eq!(s.s3_config, EXAMPLE_S3_CONFIG);
         let same = s.clone().reduce(Action::SetMethod(s.method.clone()));
         assert!(Rc::ptr_eq(&s, &same));
+        let fixed = s.clone().reduce(Action::ApplyFix("fixed".into()));
+        assert_eq!(
+            (fixed.config(), fixed.before_fix.as_deref()),
+            ("fixed", Some("{}"))
+        );
+        let undone = fixed.reduce(Action::UndoFix);
+        assert_eq!(
+            (undone.config(), undone.before_fix.as_deref()),
+            ("{}", None)
+        );
         let loaded = s.reduce(Action::Load(Box::default()));
         assert_eq!(loaded.generation, 1);
         assert_eq!(loaded.server_kind, ServerKind::S3);
+    }
+
+    #[test]
+    fn custom_server_text_puts_header_pairs_on_one_line() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        let scenario = scenario(&inputs).unwrap();
+        let back = Inputs::from_scenario(&scenario, None);
+        // The example is written in exactly this style.
+        assert_eq!(back.custom_config, EXAMPLE_CUSTOM_SERVER);
+        assert_eq!(back, inputs);
     }
 
     #[test]

@@ -31,6 +31,32 @@ fn result_parts(r: StepResult) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The spec a source names, and the URL of its anchors.
+const SPECS: &[(&str, &str)] = &[
+    ("Fetch #", "https://fetch.spec.whatwg.org/#"),
+    ("XHR #", "https://xhr.spec.whatwg.org/#"),
+    ("HTML #", "https://html.spec.whatwg.org/#"),
+];
+
+/// The source line, with each `Fetch #anchor`-style reference linked to the spec.
+fn source_view(source: &str) -> Html {
+    let pieces = source.split("; ").enumerate().map(|(i, piece)| {
+        let sep = if i == 0 { "" } else { "; " };
+        let link = SPECS.iter().find_map(|(prefix, base)| {
+            let rest = piece.strip_prefix(prefix)?;
+            let anchor = rest.split(' ').next().filter(|a| !a.is_empty())?;
+            Some(format!("{base}{anchor}"))
+        });
+        match link {
+            Some(href) => html! {
+                <>{ sep }<a {href} target="_blank" rel="noopener noreferrer">{ piece }</a></>
+            },
+            None => html! { <>{ sep }{ piece }</> },
+        }
+    });
+    html! { <p class="step-source">{ for pieces }</p> }
+}
+
 fn step_view(step: &Step) -> Html {
     let (class, icon, label) = result_parts(step.result);
     let phase = phase_label(step.phase);
@@ -44,7 +70,7 @@ fn step_view(step: &Step) -> Html {
                     <h3 class="step-title">{ &step.title }</h3>
                 </div>
                 <p class="step-detail">{ &step.detail }</p>
-                <p class="step-source">{ &step.source }</p>
+                { source_view(&step.source) }
             </div>
         </li>
     }
