@@ -12,6 +12,7 @@ use super::sequence::Sequence;
 use super::state::{field_of, run, Action, Field, Inputs};
 use super::timeline::Timeline;
 use super::verdict::Verdict;
+use crate::advice::Severity;
 use crate::Trace;
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
@@ -68,7 +69,13 @@ pub fn App() -> Html {
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Load(Box::default()));
     let on_apply_fix = dispatch.reform(Action::ApplyFix);
     let on_undo_fix = dispatch.reform(|_: MouseEvent| Action::UndoFix);
-    let warn_lines: Vec<u32> = sim.lint.iter().map(|f| f.line).filter(|l| *l > 0).collect();
+    // The gutter marks what needs attention; informational findings stay in the list.
+    let warn_lines: Vec<u32> = sim
+        .lint
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning && f.line > 0)
+        .map(|f| f.line)
+        .collect();
     let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
     let all_presets = use_memo((), |_| presets::all());
     let on_preset = {

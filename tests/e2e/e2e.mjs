@@ -179,6 +179,30 @@ async function run(browser) {
     await context.close();
   });
 
+  await test('an S3 origin mismatch is blocked, and the proposed fix lets it through', async () => {
+    const { context, page } = await openApp(browser);
+    await page.fill(tid('origin-input'), 'https://staging.example.com');
+    assertEq(await verdict(page), 'BLOCKED', 'another origin');
+    const shown = await page.textContent(tid('console-message'));
+    const api = await page.evaluate(([config, url]) => window.wasmBindings.simulate({
+      request: { origin: 'https://staging.example.com', url, method: 'PUT', headers: [['Content-Type', 'image/png']] },
+      server: { kind: 's3', config },
+    }), [await page.inputValue(tid('config-input')), URL_]);
+    assertEq(shown, api.blocked.console, 'the console line is the trace\'s');
+    assert(shown.includes("from origin 'https://staging.example.com' has been blocked by CORS policy"), shown);
+    const diff = await page.textContent(tid('fix-diff'));
+    assert(diff.includes('+    <AllowedOrigin>https://staging.example.com</AllowedOrigin>'), `diff:\n${diff}`);
+    await page.screenshot({ path: path.join(out, 'blocked-s3-1280.png') });
+    const before = await page.inputValue(tid('config-input'));
+    await page.click(tid('apply-fix'));
+    assertEq(await verdict(page), 'ALLOWED', 'after applying the fix');
+    assert((await page.inputValue(tid('config-input'))).includes('https://staging.example.com'), 'the editor holds the fix');
+    await page.click(tid('undo-fix'));
+    assertEq(await page.inputValue(tid('config-input')), before, 'undo restores the text');
+    assertEq(await verdict(page), 'BLOCKED', 'after undo');
+    await context.close();
+  });
+
   await test('a blocked custom-server scenario prints the exact Chrome console line', async () => {
     const { context, page } = await openApp(browser);
     await useCustomServer(page, CUSTOM_NO_ALLOW_HEADERS);
@@ -313,6 +337,27 @@ async function run(browser) {
     await context.close();
   });
 
+  await test('presets load their scenario and lesson', async () => {
+    const { context, page } = await openApp(browser);
+    await page.selectOption(tid('preset-input'), 'lowercase-patch');
+    assert((await page.textContent(tid('lesson'))).includes('Lowercase patch is not PATCH'), 'lesson title');
+    assertEq(await page.inputValue(tid('method-input')), 'patch', 'method');
+    assertEq(await page.inputValue(tid('server-kind-input')), 'custom', 'server kind');
+    assertEq(await verdict(page), 'BLOCKED', 'verdict');
+    assertEq(await page.textContent(tid('block-reason')), 'method_not_allowed', 'reason');
+    await page.selectOption(tid('preset-input'), 'preflight-cache-max-age');
+    assertEq(await page.locator(tid('later-request')).count(), 2, 'two later requests');
+    const later = await page.locator(tid('later-request')).allTextContents();
+    assert(later[0].includes('answered from the cache'), `10 minutes later: ${later[0]}`);
+    assert(later[1].includes('preflight sent'), `3 hours later: ${later[1]}`);
+    await page.selectOption(tid('browser-input'), 'safari');
+    assert((await page.locator(tid('later-request')).first().textContent()).includes('preflight sent'), 'Safari caps Max-Age at 600 s');
+    await page.click('text=Reset example');
+    assertEq(await page.locator(tid('lesson')).count(), 0, 'no lesson after reset');
+    assertEq(await page.inputValue(tid('preset-input')), '', 'picker reset');
+    await context.close();
+  });
+
   await test('the JS API throws located errors with kind and code', async () => {
     const { context, page } = await openApp(browser);
     const e = await page.evaluate(() => {
@@ -343,10 +388,14 @@ async function run(browser) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assertEq(overflow, 0, `horizontal overflow at ${width} px`);
       if (width === 375) {
-        await page.screenshot({ path: path.join(out, 'mobile-375.png'), fullPage: true });
-        await useCustomServer(page, CUSTOM_NO_ALLOW_HEADERS);
-        await page.locator(tid('verdict')).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(out, 'mobile-375.png') });
+        await page.screenshot({ path: path.join(out, 'mobile-375-full.png'), fullPage: true });
+        await page.fill(tid('origin-input'), 'https://staging.example.com');
+        assertEq(await verdict(page), 'BLOCKED', 'another origin is blocked');
+        await page.locator(tid('verdict')).evaluate((e) => e.scrollIntoView({ block: 'start' }));
         await page.screenshot({ path: path.join(out, 'mobile-375-blocked.png') });
+        const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assertEq(overflow2, 0, 'horizontal overflow at 375 px when blocked');
       }
       await context.close();
     }
