@@ -9,7 +9,7 @@ use super::presets;
 use super::raw_http::RawHttp;
 use super::request_form::RequestForm;
 use super::sequence::Sequence;
-use super::state::{field_of, run, Action, Field, Inputs};
+use super::state::{field_of, run, Action, Field, Inputs, ServerKind};
 use super::timeline::Timeline;
 use super::verdict::Verdict;
 use crate::advice::Severity;
@@ -76,6 +76,19 @@ pub fn App() -> Html {
         .filter(|f| f.severity >= Severity::Warning && f.line > 0)
         .map(|f| f.line)
         .collect();
+    // The S3 rule that answered, marked in the gutter.
+    let matched_line = match (&sim.result, inputs.server_kind) {
+        (Ok(t), ServerKind::S3) => t
+            .preflight
+            .as_ref()
+            .and_then(|p| p.response.as_ref())
+            .into_iter()
+            .chain(t.response.as_ref())
+            .filter_map(|r| r.provenance.as_ref()?.matched_rule.as_ref()?.span)
+            .map(|s| s.line)
+            .next(),
+        _ => None,
+    };
     let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
     let all_presets = use_memo((), |_| presets::all());
     let on_preset = {
@@ -125,6 +138,7 @@ pub fn App() -> Html {
                         status={sim.config_status.clone()}
                         error={config_error}
                         warn_lines={warn_lines}
+                        matched={matched_line.map(|l| (l, l))}
                         fixed={inputs.before_fix.is_some()}
                         on_undo={on_undo_fix}
                         on_kind={on_kind}

@@ -93,7 +93,9 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 .is_some_and(|(a, b)| (a..=b).contains(&n32))
                 .then_some("ln--matched"),
         );
-        html! { <span {class}>{ n }</span> }
+        let title = (props.matched.is_some_and(|(a, _)| a == n32))
+            .then_some("The rule that answered starts here");
+        html! { <span {class} {title}>{ n }</span> }
     });
 
     let (badge_class, badge_text, badge_extra) = match &props.status {

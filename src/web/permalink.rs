@@ -26,10 +26,10 @@ fn base() -> Option<String> {
 
 /// The fragment for `inputs`: empty for the example, so the plain address stays plain.
 fn fragment(inputs: &Inputs) -> String {
-    if *inputs == Inputs::example() {
+    let json = to_permalink_json(inputs);
+    if json == to_permalink_json(&Inputs::example()) {
         return String::new();
     }
-    let json = to_permalink_json(inputs);
     format!(
         "{PREFIX}{}",
         String::from(js_sys::encode_uri_component(&json))
