@@ -153,7 +153,12 @@ pub fn App() -> Html {
                             <p>{ &p.lesson }</p>
                         </aside>
                     }
-                    <Verdict trace={shown.clone().filter(|_| !stale)} error={error.clone()} />
+                    <Verdict
+                        trace={shown.clone().filter(|_| !stale)}
+                        error={error.clone()}
+                        by_browser={sim.by_browser.clone()}
+                        on_browser={dispatch.reform(Action::SetBrowser)}
+                    />
                     if let Some(fix) = sim.fix.clone() {
                         <FixView {fix} on_apply={on_apply_fix} />
                     }

@@ -372,6 +372,8 @@ pub struct Simulation {
     pub result: Result<Rc<Trace>, Error>,
     /// For a blocked request: what would let it through.
     pub fix: Option<Fix>,
+    /// The outcome in each engine, for comparison (empty when the input has an error).
+    pub by_browser: Vec<(Browser, Outcome)>,
 }
 
 /// Parses the header textarea: one `Name: value` per line, order and repeats kept; blank lines
@@ -555,11 +557,26 @@ pub fn run(inputs: &Inputs) -> Simulation {
         (Ok(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s),
         _ => None,
     };
+    let by_browser = match (&scenario, &result) {
+        (Ok(s), Ok(t)) => [Browser::Chrome, Browser::Firefox, Browser::Safari]
+            .into_iter()
+            .filter_map(|b| {
+                if b == s.browser {
+                    return Some((b, t.outcome));
+                }
+                let mut other = s.clone();
+                other.browser = b;
+                crate::simulate(&other).ok().map(|t| (b, t.outcome))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     Simulation {
         config_status,
         lint,
         result,
         fix,
+        by_browser,
     }
 }
 

@@ -13,6 +13,12 @@ pub struct VerdictProps {
     pub trace: Option<Rc<Trace>>,
     /// The input error that stops the simulation, if any.
     pub error: Option<Error>,
+    /// The outcome in each engine.
+    #[prop_or_default]
+    pub by_browser: Vec<(Browser, Outcome)>,
+    /// Picks another engine.
+    #[prop_or_default]
+    pub on_browser: Callback<Browser>,
 }
 
 fn browser_class(b: Browser) -> &'static str {
@@ -121,6 +127,34 @@ fn js_view(trace: &Trace) -> Html {
     }
 }
 
+/// The same request in the three engines, each a button that switches to it.
+fn compare_view(props: &VerdictProps, current: Browser) -> Html {
+    if props.by_browser.len() < 2 {
+        return Html::default();
+    }
+    let buttons = props.by_browser.iter().map(|(b, outcome)| {
+        let b = *b;
+        let (class, word) = match outcome {
+            Outcome::Allowed => ("cmp cmp--allowed", "allowed"),
+            Outcome::Blocked => ("cmp cmp--blocked", "blocked"),
+        };
+        let onclick = props.on_browser.reform(move |_: MouseEvent| b);
+        let pressed = if b == current { "true" } else { "false" };
+        html! {
+            <button type="button" {class} aria-pressed={pressed} {onclick}
+                data-testid={format!("compare-{}", b.display_name().to_ascii_lowercase())}>
+                <span class="cmp-browser">{ b.display_name() }</span>
+                <span class="cmp-word">{ word }</span>
+            </button>
+        }
+    });
+    html! {
+        <div class="compare" role="group" aria-label="The same request in each browser" data-testid="browser-compare">
+            { for buttons }
+        </div>
+    }
+}
+
 /// The verdict card.
 #[component]
 pub fn Verdict(props: &VerdictProps) -> Html {
@@ -165,6 +199,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
             }
             { console_view(trace) }
             { js_view(trace) }
+            { compare_view(props, trace.browser) }
             if warnings > 0 {
                 <p class="verdict-warn">
                     <span aria-hidden="true">{ "⚠ " }</span>

@@ -240,7 +240,11 @@ async function run(browser) {
     const firefox = await page.textContent(tid('console-message'));
     assert(firefox.startsWith('Cross-Origin Request Blocked:'), `Firefox console: ${firefox}`);
     assertEq(await page.textContent(tid('js-error')), 'TypeError: NetworkError when attempting to fetch resource.', 'Firefox JS error');
-    await page.selectOption(tid('browser-input'), 'safari');
+    // The comparison row switches engines too.
+    assertEq(await page.locator(`${tid('browser-compare')} button`).count(), 3, 'three engines compared');
+    await page.click(tid('compare-safari'));
+    assertEq(await page.inputValue(tid('browser-input')), 'safari', 'picked from the comparison');
+    assertEq(await page.getAttribute(tid('compare-safari'), 'aria-pressed'), 'true', 'aria-pressed');
     const safari = await page.textContent(tid('console-message'));
     assert(safari !== firefox && safari !== chrome, 'Safari has its own wording');
     // fetch() uppercases put (but would keep patch as written).
