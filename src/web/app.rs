@@ -113,7 +113,7 @@ pub fn App() -> Html {
                 <div class="brand">
                     <h1>{ "cors-sim" }</h1>
                     <p class="tagline">
-                        { "Paste a bucket's CORS configuration, describe the request, pick a browser: see every step it takes and the exact console message." }
+                        { "Paste a bucket's CORS configuration, describe the request, pick a browser: see each step it takes and its exact console message." }
                     </p>
                 </div>
                 <div class="top-actions">
