@@ -52,6 +52,14 @@ use server::s3::{S3Config, S3Server};
 pub enum PolicyKind {
     /// An S3 bucket CORS configuration.
     S3,
+    /// An API Gateway HTTP API `CorsConfiguration`.
+    ApigwHttp,
+    /// An API Gateway REST API (OpenAPI export, CLI output, CloudFormation).
+    ApigwRest,
+    /// A CloudFront response headers policy.
+    Cloudfront,
+    /// A Lambda function URL `Cors` block.
+    LambdaUrl,
 }
 
 impl std::str::FromStr for PolicyKind {
@@ -60,12 +68,12 @@ impl std::str::FromStr for PolicyKind {
     fn from_str(s: &str) -> Result<PolicyKind, Error> {
         match s {
             "s3" => Ok(PolicyKind::S3),
-            "apigw-http" | "apigw-rest" | "cloudfront" | "lambda-url" => Err(Error::scenario(
-                format!("the provider kind {s:?} is not modelled yet; cors-sim models s3 and custom"),
-                None,
-            )),
+            "apigw-http" => Ok(PolicyKind::ApigwHttp),
+            "apigw-rest" => Ok(PolicyKind::ApigwRest),
+            "cloudfront" => Ok(PolicyKind::Cloudfront),
+            "lambda-url" => Ok(PolicyKind::LambdaUrl),
             other => Err(Error::scenario(
-                format!("unknown provider kind {other:?}; expected s3"),
+                format!("unknown provider kind {other:?}; expected s3, apigw-http, apigw-rest, cloudfront or lambda-url"),
                 None,
             )),
         }
@@ -81,6 +89,64 @@ pub enum Policy {
         /// The configuration.
         config: Option<S3Config>,
     },
+    /// An API Gateway HTTP API CORS configuration.
+    ApigwHttp {
+        /// The configuration.
+        config: server::apigw_http::HttpApiConfig,
+    },
+    /// An API Gateway REST API.
+    ApigwRest {
+        /// The configuration.
+        config: server::apigw_rest::RestApiConfig,
+    },
+    /// A CloudFront response headers policy; `None` when the text says there is none.
+    Cloudfront {
+        /// The policy.
+        config: Option<server::cloudfront::ResponseHeadersPolicy>,
+    },
+    /// A Lambda function URL configuration.
+    LambdaUrl {
+        /// The configuration.
+        config: server::lambda_url::LambdaUrlConfig,
+    },
+}
+
+impl Policy {
+    /// One line saying what was validated, for `cors-sim validate`.
+    pub fn summary(&self) -> String {
+        match self {
+            Policy::S3 { config: None } => "valid: no S3 CORS configuration".into(),
+            Policy::S3 { config: Some(c) } => {
+                format!("valid: S3 CORS configuration, {} rule(s)", c.rules.len())
+            }
+            Policy::ApigwHttp { config } => match &config.cors {
+                None => "valid: HTTP API without CORS configuration".into(),
+                Some(_) => "valid: HTTP API CorsConfiguration".into(),
+            },
+            Policy::ApigwRest { config } => format!(
+                "valid: REST API, {} resource(s), {} gateway response(s)",
+                config.resources.len(),
+                config.gateway_responses.len()
+            ),
+            Policy::Cloudfront { config: None } => "valid: no response headers policy".into(),
+            Policy::Cloudfront { config: Some(p) } => format!(
+                "valid: CloudFront response headers policy{}{}",
+                p.name
+                    .as_deref()
+                    .map(|n| format!(" {n:?}"))
+                    .unwrap_or_default(),
+                if p.cors.is_some() {
+                    " with CorsConfig"
+                } else {
+                    " without CorsConfig"
+                }
+            ),
+            Policy::LambdaUrl { config } => match &config.cors {
+                None => "valid: function URL without CORS configuration".into(),
+                Some(_) => "valid: function URL Cors configuration".into(),
+            },
+        }
+    }
 }
 
 /// Parses and validates a pasted configuration, with a located error (and the provider's own
@@ -89,6 +155,18 @@ pub fn parse_policy(kind: PolicyKind, text: &str) -> Result<Policy, Error> {
     match kind {
         PolicyKind::S3 => Ok(Policy::S3 {
             config: server::s3::parse(text).map_err(|e| e.in_input("config"))?,
+        }),
+        PolicyKind::ApigwHttp => Ok(Policy::ApigwHttp {
+            config: server::apigw_http::parse(text).map_err(|e| e.in_input("config"))?,
+        }),
+        PolicyKind::ApigwRest => Ok(Policy::ApigwRest {
+            config: server::apigw_rest::parse(text).map_err(|e| e.in_input("config"))?,
+        }),
+        PolicyKind::Cloudfront => Ok(Policy::Cloudfront {
+            config: server::cloudfront::parse(text).map_err(|e| e.in_input("config"))?,
+        }),
+        PolicyKind::LambdaUrl => Ok(Policy::LambdaUrl {
+            config: server::lambda_url::parse(text).map_err(|e| e.in_input("config"))?,
         }),
     }
 }
@@ -116,6 +194,63 @@ fn build_server(spec: &ServerSpec) -> Result<Box<dyn Server>, Error> {
             redirects.clone(),
             response.clone(),
         )),
+        ServerSpec::ApigwHttp {
+            config,
+            routes,
+            stage,
+            integration,
+        } => {
+            let parsed = server::apigw_http::parse(config.as_deref().unwrap_or(""))
+                .map_err(|e| e.in_input("config"))?;
+            Box::new(server::apigw_http::HttpApiServer::new(
+                parsed,
+                routes,
+                stage.clone(),
+                integration.clone(),
+            )?)
+        }
+        ServerSpec::ApigwRest {
+            config,
+            backend,
+            stage,
+        } => {
+            let parsed = server::apigw_rest::parse(config.as_deref().unwrap_or(""))
+                .map_err(|e| e.in_input("config"))?;
+            Box::new(server::apigw_rest::RestApiServer::new(
+                parsed,
+                backend.clone(),
+                stage.clone(),
+            ))
+        }
+        ServerSpec::Cloudfront {
+            config,
+            origin,
+            behavior,
+        } => {
+            let policy = server::cloudfront::parse(config.as_deref().unwrap_or(""))
+                .map_err(|e| e.in_input("config"))?;
+            let kind = serde_json::to_value(origin.as_ref())
+                .ok()
+                .and_then(|v| v["kind"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            let origin = build_server(origin).map_err(|e| e.in_input("origin"))?;
+            Box::new(server::cloudfront::CloudFrontServer::new(
+                policy, behavior, origin, &kind,
+            )?)
+        }
+        ServerSpec::LambdaUrl {
+            config,
+            function,
+            function_options,
+        } => {
+            let parsed = server::lambda_url::parse(config.as_deref().unwrap_or(""))
+                .map_err(|e| e.in_input("config"))?;
+            Box::new(server::lambda_url::LambdaUrlServer::new(
+                parsed,
+                function.clone(),
+                function_options.clone(),
+            ))
+        }
     })
 }
 
@@ -163,6 +298,14 @@ pub fn simulate_json(text: &str) -> Result<Trace, Error> {
 /// What `server` answers to `request`, with provenance.
 pub fn respond(server: &ServerSpec, request: &Request) -> Result<Response, Error> {
     Ok(build_server(server)?.respond(request))
+}
+
+/// What one server answers to each of `requests`, in order. Unlike calling [`respond`] once per
+/// request, the server is built once, so state it keeps between requests (CloudFront's
+/// simulated edge cache) carries over.
+pub fn respond_sequence(server: &ServerSpec, requests: &[Request]) -> Result<Vec<Response>, Error> {
+    let server = build_server(server)?;
+    Ok(requests.iter().map(|r| server.respond(r)).collect())
 }
 
 /// The input of [`respond_json`] and `cors-sim respond`.

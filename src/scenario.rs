@@ -178,6 +178,62 @@ pub enum ServerSpec {
         /// The answer to the actual request.
         response: LiteralResponse,
     },
+    /// An API Gateway HTTP API (v2) with a pasted `CorsConfiguration` (spec/aws-other.md §2).
+    ApigwHttp {
+        /// The pasted `CorsConfiguration` (CLI/CloudFormation PascalCase, or the OpenAPI
+        /// `x-amazon-apigateway-cors` camelCase, bare or wrapped); `null` or blank: no CORS.
+        #[serde(default)]
+        config: Option<String>,
+        /// Route keys (`"GET /items"`, `"$default"`) or `{"route": …, "authorizer": "jwt"}`;
+        /// default: one `$default` route without authorizer.
+        #[serde(default)]
+        routes: Vec<crate::server::apigw_http::RouteSpec>,
+        /// A named stage's path prefix (none for the `$default` stage).
+        #[serde(default)]
+        stage: Option<String>,
+        /// What the integration returns (default 200, no header).
+        #[serde(default)]
+        integration: Option<LiteralResponse>,
+    },
+    /// An API Gateway REST API (v1): its OPTIONS methods, header mappings and gateway
+    /// responses (spec/aws-other.md §1).
+    ApigwRest {
+        /// The pasted OpenAPI export, `aws apigateway` output, CloudFormation, or
+        /// `{"EnableCors": {...}}`.
+        #[serde(default)]
+        config: Option<String>,
+        /// What proxy and non-proxy backends return, by `"METHOD /path"` or `"*"`.
+        #[serde(default)]
+        backend: std::collections::BTreeMap<String, LiteralResponse>,
+        /// The stage in the URL path (default: the first segment on an execute-api host).
+        #[serde(default)]
+        stage: Option<String>,
+    },
+    /// A CloudFront cache behavior, optionally with a response headers policy, in front of
+    /// another server (spec/aws-other.md §3).
+    Cloudfront {
+        /// The pasted response headers policy, or a managed policy's name or ID; `null`: none.
+        #[serde(default)]
+        config: Option<String>,
+        /// The origin: any server (`s3`, `custom`, …).
+        origin: Box<ServerSpec>,
+        /// Allowed and cached methods, cache and origin request policies.
+        #[serde(default)]
+        behavior: crate::server::cloudfront::Behavior,
+    },
+    /// A Lambda function URL with a pasted `Cors` block (spec/aws-other.md §4).
+    LambdaUrl {
+        /// The pasted `Cors` block (bare, `{"Cors": …}`, CloudFormation or SAM); `null`: no CORS.
+        #[serde(default)]
+        config: Option<String>,
+        /// What the function returns (default 200, no header).
+        #[serde(default)]
+        function: Option<LiteralResponse>,
+        /// What the function returns to an `OPTIONS` request Lambda passes to it (default:
+        /// `function`).
+        #[serde(default)]
+        function_options: Option<LiteralResponse>,
+    },
 }
 
 /// The object an S3 request names.

@@ -29,6 +29,8 @@ pub struct FixReport {
     pub request_change: Option<String>,
     /// How many candidate fixes were simulated.
     pub candidates_considered: usize,
+    /// Values added or changed by the chosen fix.
+    pub cost: Option<usize>,
 }
 
 /// A proposed configuration and what it costs: the number of values added or changed.
@@ -56,6 +58,7 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             outcome_after: Outcome::Allowed,
             request_change: None,
             candidates_considered: 0,
+            cost: None,
         });
     }
     if let Some(change) = request_side_change(scenario, &before) {
@@ -67,25 +70,25 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             outcome_after: Outcome::Blocked,
             request_change: Some(change),
             candidates_considered: 0,
+            cost: None,
         });
     }
-    let (original_text, candidates) = match &scenario.server {
-        ServerSpec::Custom { .. } => custom_candidates(scenario)?,
-        ServerSpec::S3 { config, .. } => {
-            super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), &before)?
-        }
+    let Some((original_text, candidates)) = simulated_candidates(scenario, &before)? else {
+        return Ok(FixReport {
+            outcome_before: Outcome::Blocked,
+            fixed_config: None,
+            diff: None,
+            explanation: "cors-sim writes configuration fixes for S3 buckets and custom responses; for this provider, the failing step of the timeline names the header to change.".into(),
+            outcome_after: Outcome::Blocked,
+            request_change: None,
+            candidates_considered: 0,
+            cost: None,
+        });
     };
     let considered = candidates.len();
     let mut best: Option<(Candidate, Trace)> = None;
-    for candidate in candidates {
-        let mut fixed = scenario.clone();
-        fixed.server = candidate.server.clone();
-        let Ok(after) = crate::simulate(&fixed) else {
-            continue;
-        };
-        if after.outcome != Outcome::Allowed {
-            continue;
-        }
+    for (candidate, after) in candidates {
+        let Some(after) = after else { continue };
         if best.as_ref().is_none_or(|(b, _)| candidate.cost < b.cost) {
             best = Some((candidate, after));
         }
@@ -95,7 +98,8 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             outcome_before: Outcome::Blocked,
             diff: Some(unified_diff(&original_text, &c.text)),
             fixed_config: Some(c.text),
-            explanation: c.explanation,
+            cost: Some(c.cost),
+            explanation: c.explanation + &method_case_note(scenario),
             outcome_after: after.outcome,
             request_change: None,
             candidates_considered: considered,
@@ -110,8 +114,37 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             outcome_after: Outcome::Blocked,
             request_change: Some(server_cannot_help(scenario)),
             candidates_considered: considered,
+            cost: None,
         },
     })
+}
+
+/// Every candidate for a blocked scenario, each with the trace after it when it passes.
+/// `None` when the provider has no fix generator. Returns the original configuration text too.
+#[allow(clippy::type_complexity)]
+pub fn simulated_candidates(
+    scenario: &Scenario,
+    before: &Trace,
+) -> Result<Option<(String, Vec<(Candidate, Option<Trace>)>)>, Error> {
+    let (original_text, candidates) = match &scenario.server {
+        ServerSpec::Custom { .. } => custom_candidates(scenario)?,
+        ServerSpec::S3 { config, .. } => {
+            super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), before)?
+        }
+        _ => return Ok(None),
+    };
+    let simulated = candidates
+        .into_iter()
+        .map(|candidate| {
+            let mut fixed = scenario.clone();
+            fixed.server = candidate.server.clone();
+            let after = crate::simulate(&fixed)
+                .ok()
+                .filter(|t| t.outcome == Outcome::Allowed);
+            (candidate, after)
+        })
+        .collect();
+    Ok(Some((original_text, simulated)))
 }
 
 /// A unified diff of two texts, labelled as the configuration before and after.
@@ -142,6 +175,19 @@ fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
             trace.js.error.clone().unwrap_or_default()
         ),
     })
+}
+
+/// A method fetch does not uppercase (`patch`) is usually a typo for the uppercase one: say so
+/// beside the server fix.
+fn method_case_note(scenario: &Scenario) -> String {
+    let m = scenario.request.method.trim();
+    let upper = m.to_ascii_uppercase();
+    let normalized = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].contains(&upper.as_str());
+    if m != upper && !normalized {
+        format!(" Or fix the request instead: write the method as {upper}; fetch sends {m} exactly as written.")
+    } else {
+        String::new()
+    }
 }
 
 fn server_cannot_help(scenario: &Scenario) -> String {

@@ -182,7 +182,7 @@ fn widen_rule(
             star,
             &need.origin,
         )?);
-        said.push(format!("replace AllowedOrigin * with {} (with credentials, browsers refuse Access-Control-Allow-Origin: *, and S3 echoes the origin only from a rule without *)", need.origin));
+        said.push(format!("replace AllowedOrigin * with {} (with credentials, browsers refuse Access-Control-Allow-Origin: *, and S3 echoes the origin only from a rule without *); if other sites still need this rule, keep it and add a rule for {} before it instead", need.origin, need.origin));
     } else if !origin_ok {
         let near = rule.allowed_origins.iter().find(|o| {
             let v = o.value.trim().trim_end_matches('/').to_ascii_lowercase();

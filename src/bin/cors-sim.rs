@@ -260,6 +260,7 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
                     c.rules.len(),
                     if c.rules.len() == 1 { "" } else { "s" }
                 ),
+                other => other.summary(),
             };
             Ok((format!("{summary}\n"), 0))
         }
@@ -270,6 +271,11 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
             let findings = match policy {
                 cors_sim::Policy::S3 { config: Some(c) } => cors_sim::advice::lint(&c),
                 cors_sim::Policy::S3 { config: None } => Vec::new(),
+                _ => {
+                    return Err(BadInput(
+                        "lint has rules for S3 configurations only (--kind s3); `validate` checks the other kinds".into(),
+                    ))
+                }
             };
             let has_error = findings
                 .iter()

@@ -618,6 +618,10 @@ impl<'a> Run<'a> {
             }
             let source = match p.provider.as_str() {
                 "s3" => "Amazon S3 User Guide: How does Amazon S3 evaluate the CORS configuration",
+                "apigw-http" => "API Gateway Developer Guide: Configuring CORS for an HTTP API",
+                "apigw-rest" => "API Gateway Developer Guide: Enabling CORS for a REST API resource",
+                "cloudfront" => "CloudFront Developer Guide: response headers policies and caching on request headers",
+                "lambda-url" => "Lambda Developer Guide: Cross-origin resource sharing (CORS) for function URLs",
                 _ => "The scenario's literal responses",
             };
             self.step(

@@ -48,10 +48,25 @@ impl HeaderList {
         self.lines.push((name.into(), value.into()));
     }
 
-    /// Removes every line called `name` and appends one line with `value`.
+    /// Gives `name` exactly one line with `value`: the first existing line keeps its place (and
+    /// spelling) and the others go; without one, a line is appended.
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
-        self.remove(name);
-        self.append(name, value);
+        let value = value.into();
+        match self
+            .lines
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(first) => {
+                self.lines[first].1 = value;
+                let mut i = 0;
+                self.lines.retain(|(n, _)| {
+                    i += 1;
+                    i - 1 == first || !n.eq_ignore_ascii_case(name)
+                });
+            }
+            None => self.append(name, value),
+        }
     }
 
     /// Removes every line called `name` (case-insensitively).
@@ -246,6 +261,20 @@ mod tests {
     fn a_pair_of_three_is_rejected() {
         let err = serde_json::from_str::<HeaderList>(r#"[["a","b","c"]]"#).unwrap_err();
         assert!(err.to_string().contains("pair"), "{err}");
+    }
+
+    #[test]
+    fn set_keeps_the_first_line_in_place() {
+        let mut h: HeaderList = [("A", "1"), ("b", "2"), ("a", "3"), ("C", "4")]
+            .into_iter()
+            .collect();
+        h.set("a", "x");
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            vec![("A", "x"), ("b", "2"), ("C", "4")]
+        );
+        h.set("D", "5");
+        assert_eq!(h.get("d").as_deref(), Some("5"));
     }
 
     #[test]

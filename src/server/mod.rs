@@ -3,5 +3,10 @@
 //! A server knows nothing about browsers: it maps a request to a response and explains which
 //! part of its configuration produced each CORS header.
 
+pub mod apigw_http;
+pub mod apigw_rest;
+pub mod aws_common;
+pub mod cloudfront;
 pub mod custom;
+pub mod lambda_url;
 pub mod s3;

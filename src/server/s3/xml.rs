@@ -1,0 +1,654 @@
+//! The `<CORSConfiguration>` XML wire format (spec §2.1): a streaming parser that keeps every
+//! value's place, and the writer that produces what GetBucketCors returns.
+//!
+//! Decisions, each following how a schema-validating XML parser (S3's) behaves:
+//! * The namespace is optional; when present it must be S3's (`xmlns` other than
+//!   `http://s3.amazonaws.com/doc/2006-03-01/` does not validate → `MalformedXML`).
+//! * Element order inside a rule is free (spec §2.1: botocore writes dict order and it works).
+//! * Unknown elements, a second `ID` or `MaxAgeSeconds`, text between elements, child elements
+//!   inside a value → `MalformedXML` at the offending place.
+//! * Only the five predefined entities and numeric character references are resolved; a DOCTYPE
+//!   is refused outright, so no entity from a DTD can ever be expanded (no XXE, no "billion
+//!   laughs").
+//! * String values are kept verbatim, whitespace included (XML Schema `xs:string` does not
+//!   collapse whitespace; spec §2.1 "Values are stored verbatim"); `MaxAgeSeconds` is an
+//!   `xs:int`, whose whitespace the schema collapses, so it is trimmed. UNVERIFIED: whether S3
+//!   trims string values written on their own lines.
+//! * Attributes other than namespace declarations do not validate → `MalformedXML`
+//!   (UNVERIFIED: no evidence either way; the schema declares none).
+//!
+//! The parser never recurses and its state is at most three elements deep (anything deeper is
+//! an unknown element and fails at once), so no input can exhaust the stack.
+
+use super::validate::{check_rule_count, check_rule_schema, malformed};
+use super::{CorsRule, SpanIndex, Spanned};
+use crate::error::{Error, Span};
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// S3's XML namespace (botocore's `xmlNamespace` for the payload).
+pub const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+/// The elements of a `CORSRule`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Id,
+    AllowedOrigin,
+    AllowedMethod,
+    AllowedHeader,
+    ExposeHeader,
+    MaxAgeSeconds,
+}
+
+impl Field {
+    fn from_name(name: &[u8]) -> Option<Field> {
+        Some(match name {
+            b"ID" => Field::Id,
+            b"AllowedOrigin" => Field::AllowedOrigin,
+            b"AllowedMethod" => Field::AllowedMethod,
+            b"AllowedHeader" => Field::AllowedHeader,
+            b"ExposeHeader" => Field::ExposeHeader,
+            b"MaxAgeSeconds" => Field::MaxAgeSeconds,
+            _ => return None,
+        })
+    }
+}
+
+/// The value element being read.
+struct OpenValue {
+    field: Field,
+    /// Where the element starts.
+    element: Span,
+    /// Where its text starts, once there is text.
+    text_span: Option<Span>,
+    /// Where an empty value would be: just after the start tag.
+    after_start: Span,
+    text: String,
+}
+
+/// Where the reader is in the document.
+enum State {
+    BeforeRoot,
+    InRoot { span: Span },
+    InRule { root: Span },
+    InValue { root: Span },
+    AfterRoot,
+}
+
+/// Parses the XML form. Schema errors come out in document order, as a validating parser
+/// streaming through the document meets them.
+pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> {
+    let mut reader = NsReader::from_str(text);
+    {
+        let config = reader.config_mut();
+        config.check_comments = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+    }
+    let mut state = State::BeforeRoot;
+    let mut rules: Vec<CorsRule> = Vec::new();
+    let mut rule: Option<CorsRule> = None;
+    let mut value: Option<OpenValue> = None;
+    let mut first_event = true;
+    loop {
+        let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let here = index.span(offset);
+        let event = reader.read_resolved_event();
+        let (ns, event) = match event {
+            Ok((ns, event)) => (namespace_check(&ns), event),
+            Err(e) => {
+                let at = usize::try_from(reader.error_position()).unwrap_or(offset);
+                return Err(not_well_formed(&e.to_string(), index.span(at)));
+            }
+        };
+        let was_first = std::mem::replace(&mut first_event, false);
+        match event {
+            Event::Decl(_) => {
+                if !was_first || offset != 0 {
+                    return Err(not_well_formed(
+                        "the <?xml ...?> declaration may only appear at the very start of the document",
+                        here,
+                    ));
+                }
+            }
+            Event::DocType(_) => {
+                return Err(Error::syntax(
+                    "a <!DOCTYPE> is not accepted: a CORS configuration has no DTD, and cors-sim never expands entities from one",
+                    Some(here),
+                ));
+            }
+            Event::PI(_) | Event::Comment(_) => {}
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let empty = matches!(event, Event::Empty(_));
+                if !ns.map_err(|m| resolve_error(m, here))? {
+                    // An element in another namespace is outside S3's schema.
+                    return Err(malformed(Some(here)));
+                }
+                check_attributes(start, here)?;
+                let name = start.local_name();
+                let name = name.as_ref();
+                match state {
+                    State::BeforeRoot => {
+                        if name != b"CORSConfiguration" {
+                            return Err(malformed(Some(here)));
+                        }
+                        if empty {
+                            check_rule_count(0, Some(here))?;
+                        }
+                        state = State::InRoot { span: here };
+                    }
+                    State::InRoot { span: root } => {
+                        if name != b"CORSRule" {
+                            return Err(malformed(Some(here)));
+                        }
+                        let new_rule = CorsRule::empty(Some(here));
+                        if empty {
+                            check_rule_schema(&new_rule)?;
+                        }
+                        rule = Some(new_rule);
+                        state = State::InRule { root };
+                    }
+                    State::InRule { root } => {
+                        let field = Field::from_name(name).ok_or_else(|| malformed(Some(here)))?;
+                        let current = rule.as_ref().ok_or_else(|| malformed(Some(here)))?;
+                        let repeated = match field {
+                            Field::Id => current.id.is_some(),
+                            Field::MaxAgeSeconds => current.max_age_seconds.is_some(),
+                            _ => false,
+                        };
+                        if repeated {
+                            // "A CORSRule can have at most one MaxAgeSeconds element" (spec §2.1);
+                            // the schema allows one ID too.
+                            return Err(malformed(Some(here)));
+                        }
+                        let after = usize::try_from(reader.buffer_position()).unwrap_or(offset);
+                        let open = OpenValue {
+                            field,
+                            element: here,
+                            text_span: None,
+                            after_start: if empty { here } else { index.span(after) },
+                            text: String::new(),
+                        };
+                        if empty {
+                            let r = rule.as_mut().ok_or_else(|| malformed(Some(here)))?;
+                            store(r, open)?;
+                        } else {
+                            value = Some(open);
+                            state = State::InValue { root };
+                        }
+                    }
+                    State::InValue { .. } => return Err(malformed(Some(here))),
+                    State::AfterRoot => {
+                        return Err(not_well_formed(
+                            "a document has exactly one root element",
+                            here,
+                        ))
+                    }
+                }
+                if empty {
+                    // An empty element closes at once.
+                    state = match state {
+                        State::InRoot { .. } if name == b"CORSConfiguration" => State::AfterRoot,
+                        State::InRule { root } if name == b"CORSRule" => {
+                            if let Some(r) = rule.take() {
+                                rules.push(r);
+                            }
+                            State::InRoot { span: root }
+                        }
+                        other => other,
+                    };
+                }
+            }
+            Event::End(_) => {
+                state = match state {
+                    State::InValue { root } => {
+                        let open = value.take().ok_or_else(|| malformed(Some(here)))?;
+                        let r = rule.as_mut().ok_or_else(|| malformed(Some(here)))?;
+                        store(r, open)?;
+                        State::InRule { root }
+                    }
+                    State::InRule { root } => {
+                        let done = rule.take().ok_or_else(|| malformed(Some(here)))?;
+                        check_rule_schema(&done)?;
+                        rules.push(done);
+                        State::InRoot { span: root }
+                    }
+                    State::InRoot { span } => {
+                        check_rule_count(rules.len(), Some(span))?;
+                        State::AfterRoot
+                    }
+                    State::BeforeRoot | State::AfterRoot => {
+                        return Err(not_well_formed(
+                            "a closing tag without its opening tag",
+                            here,
+                        ))
+                    }
+                };
+            }
+            Event::Text(t) => {
+                let content = t
+                    .xml10_content()
+                    .map_err(|e| not_well_formed(&e.to_string(), here))?;
+                text_event(&state, value.as_mut(), &content, offset, index)?;
+            }
+            Event::CData(c) => {
+                let content = c
+                    .decode()
+                    .map_err(|e| not_well_formed(&e.to_string(), here))?;
+                // A CDATA section is text even when it is blank, so it cannot sit between
+                // elements.
+                if !matches!(state, State::InValue { .. }) {
+                    return Err(misplaced_text(&state, here));
+                }
+                text_event(&state, value.as_mut(), &content, offset, index)?;
+            }
+            Event::GeneralRef(r) => {
+                let ch = resolve_reference(&r, here)?;
+                let mut buf = [0u8; 4];
+                let piece: &str = ch.encode_utf8(&mut buf);
+                if !matches!(state, State::InValue { .. }) {
+                    return Err(misplaced_text(&state, here));
+                }
+                text_event(&state, value.as_mut(), piece, offset, index)?;
+            }
+            Event::Eof => break,
+        }
+    }
+    match state {
+        State::AfterRoot => Ok(rules),
+        State::BeforeRoot => Err(not_well_formed(
+            "the document has no root element",
+            index.span(text.len()),
+        )),
+        _ => Err(not_well_formed(
+            "the document ends before its elements are closed",
+            index.span(text.len()),
+        )),
+    }
+}
+
+/// `Ok` when an element is in no namespace or in S3's, the schema's error otherwise, and a
+/// description for an undeclared prefix (a well-formedness error under XML namespaces).
+fn namespace_check(ns: &ResolveResult<'_>) -> Result<bool, String> {
+    match ns {
+        ResolveResult::Unbound => Ok(true),
+        ResolveResult::Bound(n) => Ok(n.as_ref() == S3_NAMESPACE.as_bytes()),
+        ResolveResult::Unknown(prefix) => Err(format!(
+            "the namespace prefix {:?} is not declared",
+            String::from_utf8_lossy(prefix)
+        )),
+    }
+}
+
+fn resolve_error(message: String, here: Span) -> Error {
+    not_well_formed(&message, here)
+}
+
+/// Only namespace declarations may appear as attributes.
+fn check_attributes(start: &BytesStart<'_>, here: Span) -> Result<(), Error> {
+    for attr in start.attributes().with_checks(true) {
+        let attr = attr.map_err(|e| not_well_formed(&e.to_string(), here))?;
+        let key = attr.key.as_ref();
+        let is_namespace = key == b"xmlns" || key.starts_with(b"xmlns:");
+        if !is_namespace {
+            return Err(malformed(Some(here)));
+        }
+        if key == b"xmlns"
+            && attr.value.as_ref() != S3_NAMESPACE.as_bytes()
+            && !attr.value.is_empty()
+        {
+            // A default namespace other than S3's puts every element outside the schema.
+            return Err(malformed(Some(here)));
+        }
+    }
+    Ok(())
+}
+
+/// Adds text to the open value, or refuses non-blank text where the schema has none.
+fn text_event(
+    state: &State,
+    value: Option<&mut OpenValue>,
+    content: &str,
+    offset: usize,
+    index: &SpanIndex<'_>,
+) -> Result<(), Error> {
+    match (state, value) {
+        (State::InValue { .. }, Some(open)) => {
+            if open.text_span.is_none() {
+                open.text_span = Some(index.span(offset));
+            }
+            open.text.push_str(content);
+            Ok(())
+        }
+        _ => {
+            let blank = content
+                .chars()
+                .all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+            if blank {
+                return Ok(());
+            }
+            let lead = content.len() - content.trim_start().len();
+            Err(misplaced_text(state, index.span(offset + lead)))
+        }
+    }
+}
+
+fn misplaced_text(state: &State, here: Span) -> Error {
+    match state {
+        State::BeforeRoot | State::AfterRoot => {
+            not_well_formed("text outside the root element", here)
+        }
+        _ => malformed(Some(here)),
+    }
+}
+
+/// `&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;` and `&#N;` / `&#xN;`; nothing else exists
+/// without a DTD.
+fn resolve_reference(r: &BytesRef<'_>, here: Span) -> Result<char, Error> {
+    if r.is_char_ref() {
+        return match r.resolve_char_ref() {
+            Ok(Some(c)) => Ok(c),
+            _ => Err(not_well_formed(
+                "a character reference that names no valid character",
+                here,
+            )),
+        };
+    }
+    match r.as_ref() {
+        b"lt" => Ok('<'),
+        b"gt" => Ok('>'),
+        b"amp" => Ok('&'),
+        b"apos" => Ok('\''),
+        b"quot" => Ok('"'),
+        other => Err(not_well_formed(
+            &format!(
+                "the entity &{}; is not defined (only &lt; &gt; &amp; &apos; &quot; and numeric character references exist without a DTD)",
+                String::from_utf8_lossy(other)
+            ),
+            here,
+        )),
+    }
+}
+
+/// Moves a finished value into its rule.
+fn store(rule: &mut CorsRule, open: OpenValue) -> Result<(), Error> {
+    let span = Some(open.text_span.unwrap_or(open.after_start));
+    let text = open.text;
+    match open.field {
+        Field::Id => rule.id = Some(Spanned::new(text, span)),
+        Field::AllowedOrigin => rule.allowed_origins.push(Spanned::new(text, span)),
+        Field::AllowedMethod => rule.allowed_methods.push(Spanned::new(text, span)),
+        Field::AllowedHeader => rule.allowed_headers.push(Spanned::new(text, span)),
+        Field::ExposeHeader => rule.expose_headers.push(Spanned::new(text, span)),
+        Field::MaxAgeSeconds => {
+            let n = parse_xs_int(&text).ok_or_else(|| malformed(span.or(Some(open.element))))?;
+            rule.max_age_seconds = Some(Spanned::new(n, span));
+        }
+    }
+    Ok(())
+}
+
+/// An `xs:int` lexical value: optional sign, at least one digit, surrounding whitespace
+/// collapsed. Range is checked by the schema stage; here only "is it a number that fits i64".
+pub fn parse_xs_int(text: &str) -> Option<i64> {
+    let t = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    t.parse::<i64>().ok()
+}
+
+fn not_well_formed(detail: &str, here: Span) -> Error {
+    Error::syntax(
+        format!(
+            "the XML is not well-formed: {detail} (S3 answers 400 MalformedXML to such a document)"
+        ),
+        Some(here),
+    )
+}
+
+/// The configuration as XML, the way GetBucketCors returns it and botocore sends it: S3's
+/// namespace, no whitespace, members in the order of the API's `CORSRule` shape. Used for
+/// GetBucketCors answers and to measure the document S3 would receive from a JSON paste.
+pub fn to_xml(rules: &[CorsRule]) -> String {
+    let mut out = format!("<CORSConfiguration xmlns=\"{S3_NAMESPACE}\">");
+    for rule in rules {
+        out.push_str("<CORSRule>");
+        if let Some(id) = &rule.id {
+            element(&mut out, "ID", &id.value);
+        }
+        for v in &rule.allowed_headers {
+            element(&mut out, "AllowedHeader", &v.value);
+        }
+        for v in &rule.allowed_methods {
+            element(&mut out, "AllowedMethod", &v.value);
+        }
+        for v in &rule.allowed_origins {
+            element(&mut out, "AllowedOrigin", &v.value);
+        }
+        for v in &rule.expose_headers {
+            element(&mut out, "ExposeHeader", &v.value);
+        }
+        if let Some(age) = &rule.max_age_seconds {
+            element(&mut out, "MaxAgeSeconds", &age.value.to_string());
+        }
+        out.push_str("</CORSRule>");
+    }
+    out.push_str("</CORSConfiguration>");
+    out
+}
+
+fn element(out: &mut String, name: &str, value: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    out.push_str(&escape(value));
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Escapes text for an XML element the way ordinary XML writers (and S3's captured bodies,
+/// "resource's CORS spec") do: only `&`, `<`, `>`, plus `\r` so that it survives parsing;
+/// quotes need no escape in element text.
+pub fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn parse_text(text: &str) -> Result<Vec<CorsRule>, Error> {
+        parse(text, &SpanIndex::new(text))
+    }
+
+    fn sp(line: u32, column: u32) -> Option<Span> {
+        Some(Span { line, column })
+    }
+
+    #[test]
+    fn reads_every_element_with_its_place() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <!-- a comment -->
+  <CORSRule>
+    <MaxAgeSeconds> 3000 </MaxAgeSeconds>
+    <ID>first</ID>
+    <AllowedOrigin>https://a.example</AllowedOrigin>
+    <AllowedOrigin>http://*.b.example</AllowedOrigin>
+    <AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod>
+    <AllowedHeader>x-amz-*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+  </CORSRule>
+  <CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>HEAD</AllowedMethod></CORSRule>
+</CORSConfiguration>
+"#;
+        let rules = parse_text(text).unwrap();
+        assert_eq!(rules.len(), 2);
+        let r = &rules[0];
+        assert_eq!(r.span, sp(4, 3));
+        assert_eq!(r.id.as_ref().unwrap().value, "first");
+        assert_eq!(r.id.as_ref().unwrap().span, sp(6, 9));
+        assert_eq!(r.max_age_seconds.as_ref().unwrap().value, 3000);
+        assert_eq!(r.max_age_seconds.as_ref().unwrap().span, sp(5, 20));
+        assert_eq!(r.allowed_origins[1].value, "http://*.b.example");
+        assert_eq!(r.allowed_origins[1].span, sp(8, 20));
+        assert_eq!(r.allowed_methods[1].value, "PUT");
+        assert_eq!(r.allowed_methods[1].span, sp(9, 54));
+        assert_eq!(r.allowed_headers[0].value, "x-amz-*");
+        assert_eq!(r.expose_headers[0].value, "ETag");
+        assert_eq!(rules[1].allowed_methods[0].value, "HEAD");
+        assert_eq!(rules[1].span, sp(13, 3));
+    }
+
+    #[test]
+    fn entities_cdata_and_character_references_are_resolved() {
+        let text = "<CORSConfiguration><CORSRule><AllowedOrigin>https://a&amp;b&#46;example<![CDATA[<x>]]></AllowedOrigin><AllowedMethod>G&#x45;T</AllowedMethod></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        assert_eq!(rules[0].allowed_origins[0].value, "https://a&b.example<x>");
+        assert_eq!(rules[0].allowed_methods[0].value, "GET");
+    }
+
+    #[test]
+    fn values_are_kept_verbatim() {
+        let text = "<CORSConfiguration><CORSRule><AllowedOrigin> http://test.com:80 </AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>x-AMZ-server-SIDE-encryption</AllowedHeader></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        assert_eq!(rules[0].allowed_origins[0].value, " http://test.com:80 ");
+        assert_eq!(
+            rules[0].allowed_headers[0].value,
+            "x-AMZ-server-SIDE-encryption"
+        );
+    }
+
+    #[test]
+    fn empty_value_elements_are_empty_strings() {
+        let text = "<CORSConfiguration><CORSRule><AllowedOrigin/><AllowedMethod></AllowedMethod></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        assert_eq!(rules[0].allowed_origins[0].value, "");
+        assert_eq!(rules[0].allowed_methods[0].value, "");
+        // The empty method points where its text would be.
+        assert_eq!(rules[0].allowed_methods[0].span, sp(1, 61));
+    }
+
+    #[test]
+    fn schema_violations_are_malformed_xml_at_the_place() {
+        let cases = [
+            ("<CORSConfiguration/>", sp(1, 1)),
+            ("<CORSConfiguration>\n</CORSConfiguration>", sp(1, 1)),
+            ("<Cors><CORSRule/></Cors>", sp(1, 1)),
+            ("<CORSConfiguration><CORSRule/></CORSConfiguration>", sp(1, 20)),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>",
+                sp(1, 20),
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethods>GET</AllowedMethods></CORSRule></CORSConfiguration>",
+                sp(1, 62),
+            ),
+            (
+                "<CORSConfiguration><CORSRule><MaxAgeSeconds>1</MaxAgeSeconds><MaxAgeSeconds>2</MaxAgeSeconds></CORSRule></CORSConfiguration>",
+                sp(1, 62),
+            ),
+            (
+                "<CORSConfiguration><CORSRule><MaxAgeSeconds>a</MaxAgeSeconds></CORSRule></CORSConfiguration>",
+                sp(1, 45),
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin><b/></AllowedOrigin></CORSRule></CORSConfiguration>",
+                sp(1, 45),
+            ),
+            (
+                "<CORSConfiguration>text<CORSRule/></CORSConfiguration>",
+                sp(1, 20),
+            ),
+            (
+                "<CORSConfiguration xmlns=\"http://example.com/\"><CORSRule/></CORSConfiguration>",
+                sp(1, 1),
+            ),
+            (
+                "<CORSConfiguration id=\"1\"><CORSRule/></CORSConfiguration>",
+                sp(1, 1),
+            ),
+        ];
+        for (text, span) in cases {
+            let e = parse_text(text).unwrap_err();
+            assert_eq!(e.code(), Some("MalformedXML"), "{text}: {e}");
+            assert_eq!(e.span, span, "{text}");
+        }
+    }
+
+    #[test]
+    fn well_formedness_errors_are_located_syntax_errors() {
+        let cases = [
+            ("<CORSConfiguration><CORSRule></CORSConfiguration>", "not well-formed"),
+            ("<CORSConfiguration>", "ends before"),
+            (
+                "<!DOCTYPE x [<!ENTITY e \"boom\">]><CORSConfiguration/>",
+                "DOCTYPE",
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>&e;</AllowedOrigin></CORSRule></CORSConfiguration>",
+                "&e; is not defined",
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration><CORSConfiguration/>",
+                "exactly one root",
+            ),
+            ("<p:CORSConfiguration/>", "not declared"),
+            ("<CORSConfiguration><!-- a -- b --></CORSConfiguration>", "not well-formed"),
+        ];
+        for (text, needle) in cases {
+            let e = parse_text(text).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Syntax, "{text}: {e}");
+            assert!(e.message.contains(needle), "{text}: {}", e.message);
+            assert!(e.span.is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn prefixed_s3_namespace_is_accepted() {
+        let text = "<s3:CORSConfiguration xmlns:s3=\"http://s3.amazonaws.com/doc/2006-03-01/\"><s3:CORSRule><s3:AllowedOrigin>*</s3:AllowedOrigin><s3:AllowedMethod>GET</s3:AllowedMethod></s3:CORSRule></s3:CORSConfiguration>";
+        assert_eq!(parse_text(text).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn xs_int_accepts_sign_and_whitespace_only() {
+        assert_eq!(parse_xs_int(" +0300\n"), Some(300));
+        assert_eq!(parse_xs_int("-1"), Some(-1));
+        for bad in ["", "+", "3.0", "1e3", "0x10", "3 0", "99999999999999999999"] {
+            assert_eq!(parse_xs_int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn written_xml_parses_back_to_the_same_values() {
+        let text = "<CORSConfiguration><CORSRule><ID>a&lt;b</ID><AllowedOrigin>https://x</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>5</MaxAgeSeconds></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        let written = to_xml(&rules);
+        assert!(written.starts_with("<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule><ID>a&lt;b</ID><AllowedHeader>*</AllowedHeader>"), "{written}");
+        let again = parse_text(&written).unwrap();
+        let values = |r: &CorsRule| {
+            (
+                r.id_text().map(str::to_string),
+                r.allowed_origins[0].value.clone(),
+                r.max_age_seconds.as_ref().map(|a| a.value),
+            )
+        };
+        assert_eq!(values(&rules[0]), values(&again[0]));
+    }
+}
