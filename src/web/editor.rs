@@ -114,12 +114,13 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
             None,
         ),
         ConfigStatus::Custom => ("badge badge--ok", "custom responses".to_string(), None),
+        ConfigStatus::Server(label) => ("badge badge--ok", (*label).to_string(), None),
         ConfigStatus::Invalid => ("badge badge--bad", "invalid".to_string(), None),
     };
 
     let hint = match props.kind {
         ServerKind::S3 => "Paste the bucket's CORS configuration: the XML of get-bucket-cors, the JSON of aws s3api or of the S3 console, or CloudFormation's CorsConfiguration. Blank means the bucket has none.",
-        ServerKind::Custom => "Literal answers: {\"kind\": \"custom\", \"preflight\": {\"status\", \"headers\"}, \"response\": {…}}, headers as [name, value] pairs.",
+        ServerKind::Custom => "Literal answers: {\"kind\": \"custom\", \"preflight\": {\"status\", \"headers\"}, \"response\": {…}}, headers as [name, value] pairs. Any server of a scenario also works, e.g. {\"kind\": \"lambda-url\", \"config\": \"…\"}.",
     };
 
     let error_view = match &props.error {
@@ -167,13 +168,13 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                     <span class="visually-hidden">{ "Server kind" }</span>
                     <select data-testid="server-kind-input" onchange={on_kind}>
                         <option value="s3" selected={props.kind == ServerKind::S3}>{ "Amazon S3 bucket" }</option>
-                        <option value="custom" selected={props.kind == ServerKind::Custom}>{ "Custom responses (JSON)" }</option>
+                        <option value="custom" selected={props.kind == ServerKind::Custom}>{ "Server JSON (custom, API Gateway, …)" }</option>
                     </select>
                 </label>
             </div>
             <div class="editor-label">
                 <label for="config-input">
-                    { if props.kind == ServerKind::S3 { "Bucket CORS configuration" } else { "Server responses" } }
+                    { if props.kind == ServerKind::S3 { "Bucket CORS configuration" } else { "Server (JSON)" } }
                 </label>
                 <span class="badge-row">
                     <span class={badge_class} data-testid="format-badge">{ badge_text }</span>

@@ -168,10 +168,11 @@ impl Inputs {
                 config.clone().unwrap_or_default(),
                 example.custom_config,
             ),
-            custom @ ServerSpec::Custom { .. } => (
+            // Literal responses and the other providers are written as server JSON.
+            other => (
                 ServerKind::Custom,
                 example.s3_config,
-                custom_server_text(custom),
+                custom_server_text(other),
             ),
         };
         Inputs {
@@ -334,8 +335,22 @@ pub enum ConfigStatus {
     NoS3Config,
     /// The custom server's literal responses.
     Custom,
+    /// Server JSON for another provider, named.
+    Server(&'static str),
     /// Not usable (the error is shown separately).
     Invalid,
+}
+
+/// The human name of the provider a server JSON describes.
+pub fn server_label(server: &ServerSpec) -> &'static str {
+    match server {
+        ServerSpec::S3 { .. } => "S3 bucket",
+        ServerSpec::Custom { .. } => "custom responses",
+        ServerSpec::ApigwHttp { .. } => "API Gateway HTTP API",
+        ServerSpec::ApigwRest { .. } => "API Gateway REST API",
+        ServerSpec::Cloudfront { .. } => "CloudFront",
+        ServerSpec::LambdaUrl { .. } => "Lambda function URL",
+    }
 }
 
 /// The human name of a configuration format.
@@ -512,11 +527,13 @@ fn config_status(inputs: &Inputs) -> (ConfigStatus, Vec<Finding>) {
                 crate::advice::lint(&c),
             ),
             Ok(Policy::S3 { config: None }) => (ConfigStatus::NoS3Config, Vec::new()),
-            Err(_) => (ConfigStatus::Invalid, Vec::new()),
+            // parse_policy(S3, …) only returns S3 policies.
+            Ok(_) | Err(_) => (ConfigStatus::Invalid, Vec::new()),
         },
         ServerKind::Custom => match serde_json::from_str::<ServerSpec>(&inputs.custom_config) {
             Ok(ServerSpec::Custom { .. }) => (ConfigStatus::Custom, Vec::new()),
-            Ok(_) | Err(_) => (ConfigStatus::Invalid, Vec::new()),
+            Ok(other) => (ConfigStatus::Server(server_label(&other)), Vec::new()),
+            Err(_) => (ConfigStatus::Invalid, Vec::new()),
         },
     }
 }
@@ -689,6 +706,29 @@ mod tests {
         let e = sim.result.unwrap_err();
         assert_eq!(field_of(&e), Field::Config);
         assert_eq!(e.span.map(|s| s.line), Some(3));
+    }
+
+    #[test]
+    fn the_server_json_editor_takes_other_providers_too() {
+        let mut inputs = Inputs::example();
+        inputs.server_kind = ServerKind::Custom;
+        inputs.url = "https://abcdefg.lambda-url.us-east-1.on.aws/".into();
+        inputs.method = "GET".into();
+        inputs.headers = String::new();
+        inputs.custom_config = r#"{"kind": "lambda-url", "config": "{\"Cors\": {\"AllowOrigins\": [\"*\"]}}",
+          "function": {"status": 200, "headers": [["Access-Control-Allow-Origin", "https://app.example.com"]]}}"#
+            .into();
+        let sim = run(&inputs);
+        assert_eq!(
+            sim.config_status,
+            ConfigStatus::Server("Lambda function URL")
+        );
+        let trace = sim.result.unwrap();
+        assert_eq!(trace.outcome, Outcome::Blocked);
+        assert_eq!(
+            trace.blocked.as_ref().unwrap().reason.id(),
+            "multiple_allow_origin"
+        );
     }
 
     #[test]
