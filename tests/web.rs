@@ -179,9 +179,14 @@ async fn the_app_mounts_with_the_example_and_follows_the_inputs() {
     assert!(config
         .value()
         .contains("<AllowedOrigin>https://app.example.com</AllowedOrigin>"));
-    assert!(
-        by_testid(&root, "verdict").is_some(),
-        "a verdict is shown at once"
+    // The example S3 configuration allows the example upload, and says it is S3 XML.
+    assert_eq!(wait_verdict(&root, "ALLOWED").await, "ALLOWED");
+    assert_eq!(
+        by_testid(&root, "format-badge")
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "S3 XML"
     );
     let method = by_testid(&root, "method-input").unwrap();
     assert_eq!(
