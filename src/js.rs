@@ -1,0 +1,107 @@
+//! The JavaScript API (feature `web`): the same engine as the web app, for embedding.
+//!
+//! Every function takes and returns plain JavaScript objects in exactly the JSON shapes of the
+//! contracts (design.md §4): `null` for absent values, header lists as `[name, value]` arrays,
+//! maps as plain objects. Inputs may also be given as JSON text, in which case error locations
+//! point into that text.
+//!
+//! ```js
+//! import init, { simulate, respond, parsePolicy } from "./cors-sim.js";
+//! await init();
+//! const trace = simulate({ request: { origin: "https://app.example.com",
+//!   url: "https://b.s3.amazonaws.com/k", method: "PUT" },
+//!   server: { kind: "s3", config: xmlText } });
+//! trace.outcome;          // "allowed" | "blocked"
+//! trace.blocked?.console; // the exact console line
+//! ```
+//!
+//! Bad input throws a JavaScript `Error` whose `message` is the error's text and which carries
+//! `kind` (`syntax`, `invalid`, `scenario`, `too-large`), `code` (the provider's error code or
+//! `null`), `line` and `column` (1-based, or `null`) and `input` (`config`, `scenario`, … or
+//! `null`). A blocked request is not an error: it is a trace whose `outcome` is `blocked`.
+
+use crate::error::ErrorKind;
+use crate::{Error, PolicyKind, RespondInput, Scenario};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The one conversion point from [`Error`] to a JavaScript `Error`.
+pub fn to_js_error(e: &Error) -> JsValue {
+    let js = js_sys::Error::new(&e.to_string());
+    let kind = match &e.kind {
+        ErrorKind::Syntax => "syntax",
+        ErrorKind::Invalid { .. } => "invalid",
+        ErrorKind::Scenario => "scenario",
+        ErrorKind::TooLarge => "too-large",
+    };
+    let opt_num = |n: Option<u32>| n.map_or(JsValue::NULL, |n| JsValue::from_f64(f64::from(n)));
+    let opt_str = |s: Option<&str>| s.map_or(JsValue::NULL, JsValue::from_str);
+    let props: [(&str, JsValue); 5] = [
+        ("kind", JsValue::from_str(kind)),
+        ("code", opt_str(e.code())),
+        ("line", opt_num(e.span.map(|s| s.line))),
+        ("column", opt_num(e.span.map(|s| s.column))),
+        ("input", opt_str(e.input.as_deref())),
+    ];
+    for (name, value) in props {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(name), &value);
+    }
+    js.into()
+}
+
+/// Reads an input given as a plain object or as JSON text.
+fn from_js<T: DeserializeOwned>(value: JsValue, input: &str) -> Result<T, Error> {
+    if let Some(text) = value.as_string() {
+        if text.len() > crate::scenario::MAX_SCENARIO_BYTES {
+            return Err(Error::too_large(format!(
+                "the {input} is {} bytes; cors-sim accepts at most {}",
+                text.len(),
+                crate::scenario::MAX_SCENARIO_BYTES
+            ))
+            .in_input(input));
+        }
+        return serde_json::from_str(&text).map_err(|e| Error::from_json(&e).in_input(input));
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::scenario(e.to_string(), None).in_input(input))
+}
+
+/// Writes a value as a plain JavaScript object in the contract's JSON shape.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            to_js_error(&Error::scenario(
+                format!("cannot build the result: {e}"),
+                None,
+            ))
+        })
+}
+
+/// `simulate(scenario) -> trace`: a Scenario (design.md §4.1) in, a Trace (§4.2) out.
+#[wasm_bindgen]
+pub fn simulate(scenario: JsValue) -> Result<JsValue, JsValue> {
+    let scenario: Scenario = from_js(scenario, "scenario").map_err(|e| to_js_error(&e))?;
+    let trace = crate::simulate(&scenario).map_err(|e| to_js_error(&e))?;
+    to_js(&trace)
+}
+
+/// `respond({server, request}) -> response`: what a server answers to one request, with
+/// provenance (`{status, headers, body, provenance}`).
+#[wasm_bindgen]
+pub fn respond(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: RespondInput = from_js(input, "input").map_err(|e| to_js_error(&e))?;
+    let response = crate::respond(&input.server, &input.request).map_err(|e| to_js_error(&e))?;
+    to_js(&response)
+}
+
+/// `parsePolicy(kind, text) -> policy`: parses and validates a pasted configuration
+/// (`kind` is `"s3"`), or throws a located error with the provider's error code.
+#[wasm_bindgen(js_name = parsePolicy)]
+pub fn parse_policy(kind: &str, text: &str) -> Result<JsValue, JsValue> {
+    let kind: PolicyKind = kind.parse().map_err(|e| to_js_error(&e))?;
+    let policy = crate::parse_policy(kind, text).map_err(|e| to_js_error(&e))?;
+    to_js(&policy)
+}

@@ -1,0 +1,190 @@
+//! The page: inputs on one side, the verdict, timeline and raw HTTP on the other.
+
+use super::advice::{FixView, LintView};
+use super::copy::CopyButton;
+use super::dom::select_value;
+use super::editor::ConfigEditor;
+use super::permalink;
+use super::presets;
+use super::raw_http::RawHttp;
+use super::request_form::RequestForm;
+use super::sequence::Sequence;
+use super::state::{field_of, run, Action, Field, Inputs, ServerKind};
+use super::timeline::Timeline;
+use super::verdict::Verdict;
+use crate::advice::Severity;
+use crate::Trace;
+use gloo::timers::callback::Timeout;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How long the address bar waits for typing to pause before it follows the inputs.
+const PERMALINK_DELAY_MS: u32 = 400;
+
+/// The whole app.
+#[component]
+pub fn App() -> Html {
+    let inputs = use_reducer(|| permalink::read().unwrap_or_else(Inputs::example));
+    let sim = use_memo((*inputs).clone(), run);
+
+    // While the input has an error (typing XML is malformed most of the time), keep showing
+    // the last valid trace, marked as such, instead of emptying the page at every keystroke.
+    let last_good = use_mut_ref(|| None::<Rc<Trace>>);
+    let (shown, stale) = match &sim.result {
+        Ok(trace) => {
+            *last_good.borrow_mut() = Some(trace.clone());
+            (Some(trace.clone()), false)
+        }
+        Err(_) => (last_good.borrow().clone(), true),
+    };
+    let error = sim.result.as_ref().err().cloned();
+    let field = error.as_ref().map(field_of);
+    let config_error = error.clone().filter(|_| field == Some(Field::Config));
+    let request_error = match (field, &error) {
+        (Some(f @ (Field::Origin | Field::Url | Field::Headers)), Some(e)) => Some((f, e.clone())),
+        _ => None,
+    };
+
+    // The address bar follows the inputs once typing pauses.
+    {
+        let timer = use_mut_ref(|| None::<Timeout>);
+        let first = use_mut_ref(|| true);
+        use_effect_with((*inputs).clone(), move |i| {
+            if std::mem::take(&mut *first.borrow_mut()) {
+                return;
+            }
+            let i = i.clone();
+            *timer.borrow_mut() = Some(Timeout::new(PERMALINK_DELAY_MS, move || {
+                permalink::write(&i)
+            }));
+        });
+    }
+
+    let dispatch = {
+        let inputs = inputs.clone();
+        Callback::from(move |a: Action| inputs.dispatch(a))
+    };
+    let on_kind = dispatch.reform(Action::SetServerKind);
+    let on_config = dispatch.reform(Action::SetConfig);
+    let on_reset = dispatch.reform(|_: MouseEvent| Action::Load(Box::default()));
+    let on_apply_fix = dispatch.reform(Action::ApplyFix);
+    let on_undo_fix = dispatch.reform(|_: MouseEvent| Action::UndoFix);
+    // The gutter marks what needs attention; informational findings stay in the list.
+    let warn_lines: Vec<u32> = sim
+        .lint
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning && f.line > 0)
+        .map(|f| f.line)
+        .collect();
+    // The S3 rule that answered, marked in the gutter.
+    let matched_line = match (&sim.result, inputs.server_kind) {
+        (Ok(t), ServerKind::S3) => t
+            .preflight
+            .as_ref()
+            .and_then(|p| p.response.as_ref())
+            .into_iter()
+            .chain(t.response.as_ref())
+            .filter_map(|r| r.provenance.as_ref()?.matched_rule.as_ref()?.span)
+            .map(|s| s.line)
+            .next(),
+        _ => None,
+    };
+    let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
+    let all_presets = use_memo((), |_| presets::all());
+    let on_preset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = presets::by_id(&select_value(&e)) {
+                dispatch.emit(Action::Load(Box::new(Inputs::from_scenario(
+                    &p.scenario,
+                    Some(p.id),
+                ))));
+            }
+        })
+    };
+    let lesson = inputs
+        .preset
+        .as_deref()
+        .and_then(|id| all_presets.iter().find(|p| p.id == id));
+
+    html! {
+        <div class="app">
+            <header class="top">
+                <div class="brand">
+                    <h1>{ "cors-sim" }</h1>
+                    <p class="tagline">
+                        { "Paste a bucket's CORS configuration, describe the request, pick a browser: see each step it takes and its exact console message." }
+                    </p>
+                </div>
+                <div class="top-actions">
+                    <label class="preset-picker" key={inputs.generation.to_string()}>
+                        <span class="visually-hidden">{ "Load an example" }</span>
+                        <select data-testid="preset-input" onchange={on_preset}>
+                            <option value="" selected={inputs.preset.is_none()}>{ "Examples that teach…" }</option>
+                            { for all_presets.iter().map(|p| html! {
+                                <option value={p.id.clone()} selected={inputs.preset.as_deref() == Some(p.id.as_str())}>{ &p.title }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button type="button" class="secondary" onclick={on_reset}>{ "Reset example" }</button>
+                    <CopyButton text={permalink::link(&inputs)} what="link to this simulation" label="Copy link" class="copy-link" />
+                </div>
+            </header>
+            <main class="layout">
+                <div class="col col-inputs">
+                    <ConfigEditor
+                        kind={inputs.server_kind}
+                        text={inputs.config().to_string()}
+                        status={sim.config_status.clone()}
+                        error={config_error}
+                        warn_lines={warn_lines}
+                        matched={matched_line.map(|l| (l, l))}
+                        fixed={inputs.before_fix.is_some()}
+                        on_undo={on_undo_fix}
+                        on_kind={on_kind}
+                        on_input={on_config}
+                    />
+                    <RequestForm inputs={(*inputs).clone()} error={request_error} dispatch={dispatch.clone()} />
+                </div>
+                <div class="col col-output">
+                    if let Some(p) = lesson {
+                        <aside class="lesson" data-testid="lesson" aria-labelledby="lesson-h">
+                            <h2 id="lesson-h"><span class="muted">{ "Lesson: " }</span>{ &p.title }</h2>
+                            <p>{ &p.lesson }</p>
+                        </aside>
+                    }
+                    <Verdict
+                        trace={shown.clone().filter(|_| !stale)}
+                        error={error.clone()}
+                        by_browser={sim.by_browser.clone()}
+                        on_browser={dispatch.reform(Action::SetBrowser)}
+                    />
+                    if let Some(fix) = sim.fix.clone() {
+                        <FixView {fix} on_apply={on_apply_fix} />
+                    }
+                    <LintView findings={sim.lint.clone()} />
+                    if let Some(trace) = shown {
+                        <Sequence trace={trace.clone()} requests={inputs.sequence.clone()} on_clear={on_clear_sequence} />
+                        <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="timeline-h">
+                            <div class="card-head">
+                                <h2 id="timeline-h">{ "What the browser does" }</h2>
+                                if stale { <span class="badge badge--info">{ "last valid input" }</span> }
+                            </div>
+                            <Timeline trace={trace.clone()} />
+                        </section>
+                        <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="raw-h">
+                            <div class="card-head">
+                                <h2 id="raw-h">{ "Raw HTTP" }</h2>
+                                if stale { <span class="badge badge--info">{ "last valid input" }</span> }
+                            </div>
+                            <RawHttp {trace} />
+                        </section>
+                    }
+                </div>
+            </main>
+            <footer class="foot">
+                { "cors-sim runs entirely in your browser: nothing you type leaves this page. It simulates; it sends no request." }
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,206 @@
+//! The server side of the form: which kind of server, and its configuration text in an editor
+//! with line numbers, a badge naming the detected format, and the located error, if any.
+
+use super::dom::{place_caret, select_value, textarea_value};
+use super::state::{format_label, ConfigStatus, ServerKind};
+use crate::Error;
+use web_sys::{Element, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Props of [`ConfigEditor`].
+#[derive(Properties, PartialEq)]
+pub struct ConfigEditorProps {
+    /// The server kind shown.
+    pub kind: ServerKind,
+    /// The text, exactly as typed.
+    pub text: AttrValue,
+    /// What the text is.
+    pub status: ConfigStatus,
+    /// The error in the text, if any.
+    pub error: Option<Error>,
+    /// Lines of the rule that produced the answer, to mark in the gutter (1-based, inclusive).
+    #[prop_or_default]
+    pub matched: Option<(u32, u32)>,
+    /// Lines with a lint finding, marked in the gutter.
+    #[prop_or_default]
+    pub warn_lines: Vec<u32>,
+    /// Whether a fix was just applied (the foot offers Undo).
+    #[prop_or_default]
+    pub fixed: bool,
+    /// Puts back the text from before the fix.
+    #[prop_or_default]
+    pub on_undo: Callback<MouseEvent>,
+    /// A new server kind was picked.
+    pub on_kind: Callback<ServerKind>,
+    /// The text changed.
+    pub on_input: Callback<String>,
+}
+
+/// The config editor.
+#[component]
+pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+
+    let on_kind = {
+        let cb = props.on_kind.clone();
+        Callback::from(move |e: Event| {
+            if let Some(k) = ServerKind::from_id(&select_value(&e)) {
+                cb.emit(k);
+            }
+        })
+    };
+    let on_input = {
+        let cb = props.on_input.clone();
+        Callback::from(move |e: InputEvent| cb.emit(textarea_value(&e)))
+    };
+    let on_scroll = {
+        let textarea = textarea.clone();
+        let gutter = gutter.clone();
+        Callback::from(move |_: Event| {
+            if let (Some(t), Some(g)) = (
+                textarea.cast::<HtmlTextAreaElement>(),
+                gutter.cast::<Element>(),
+            ) {
+                g.set_scroll_top(t.scroll_top());
+            }
+        })
+    };
+    // Keep the gutter aligned after every render too: typing can scroll the textarea.
+    {
+        let textarea = textarea.clone();
+        let gutter = gutter.clone();
+        use_effect(move || {
+            if let (Some(t), Some(g)) = (
+                textarea.cast::<HtmlTextAreaElement>(),
+                gutter.cast::<Element>(),
+            ) {
+                g.set_scroll_top(t.scroll_top());
+            }
+        });
+    }
+
+    let error_line = props.error.as_ref().and_then(|e| e.span).map(|s| s.line);
+    let line_count = props.text.split('\n').count().max(1);
+    let gutter_lines = (1..=line_count).map(|n| {
+        let n32 = u32::try_from(n).unwrap_or(u32::MAX);
+        let class = classes!(
+            "ln",
+            (error_line == Some(n32)).then_some("ln--error"),
+            (error_line != Some(n32) && props.warn_lines.contains(&n32)).then_some("ln--warn"),
+            props
+                .matched
+                .is_some_and(|(a, b)| (a..=b).contains(&n32))
+                .then_some("ln--matched"),
+        );
+        let title = (props.matched.is_some_and(|(a, _)| a == n32))
+            .then_some("The rule that answered starts here");
+        html! { <span {class} {title}>{ n }</span> }
+    });
+
+    let (badge_class, badge_text, badge_extra) = match &props.status {
+        ConfigStatus::S3 { format, rules } => (
+            "badge badge--ok",
+            format_label(*format).to_string(),
+            Some(if *rules == 1 {
+                "1 rule".to_string()
+            } else {
+                format!("{rules} rules")
+            }),
+        ),
+        ConfigStatus::NoS3Config => (
+            "badge badge--info",
+            "no CORS configuration".to_string(),
+            None,
+        ),
+        ConfigStatus::Custom => ("badge badge--ok", "custom responses".to_string(), None),
+        ConfigStatus::Server(label) => ("badge badge--ok", (*label).to_string(), None),
+        ConfigStatus::Invalid => ("badge badge--bad", "invalid".to_string(), None),
+    };
+
+    let hint = match props.kind {
+        ServerKind::S3 => "Paste the bucket's CORS configuration: the XML of get-bucket-cors, the JSON of aws s3api or of the S3 console, or CloudFormation's CorsConfiguration. Blank means the bucket has none.",
+        ServerKind::Custom => "Literal answers: {\"kind\": \"custom\", \"preflight\": {\"status\", \"headers\"}, \"response\": {…}}, headers as [name, value] pairs. Any server of a scenario also works, e.g. {\"kind\": \"lambda-url\", \"config\": \"…\"}.",
+    };
+
+    let error_view = match &props.error {
+        Some(e) => {
+            let location = e.span.map(|s| {
+                let textarea = textarea.clone();
+                let go = Callback::from(move |_: MouseEvent| {
+                    if let Some(t) = textarea.cast::<HtmlTextAreaElement>() {
+                        place_caret(&t, s.line, s.column);
+                    }
+                });
+                html! {
+                    <button type="button" class="loc" onclick={go}
+                        title="Put the cursor there"
+                        aria-label={format!("Go to line {}, column {}", s.line, s.column)}>
+                        { format!("{}:{}", s.line, s.column) }
+                    </button>
+                }
+            });
+            html! {
+                <p class="field-error" data-testid="config-error" id="config-error">
+                    <span class="icon" aria-hidden="true">{ "✖" }</span>
+                    { location }
+                    if let Some(code) = e.code() { <strong class="code">{ code }</strong> }
+                    <span>{ &e.message }</span>
+                </p>
+            }
+        }
+        None if props.fixed => html! {
+            <p class="field-hint field-ok" id="config-hint">
+                <span aria-hidden="true">{ "✓ " }</span>{ "Fix applied. " }
+                <button type="button" class="small" data-testid="undo-fix" onclick={props.on_undo.clone()}>{ "Undo" }</button>
+            </p>
+        },
+        None => html! {
+            <p class="field-hint" id="config-hint">{ hint }</p>
+        },
+    };
+
+    html! {
+        <section class="card editor" aria-labelledby="server-h">
+            <div class="card-head">
+                <h2 id="server-h">{ "Server" }</h2>
+                <label class="inline">
+                    <span class="visually-hidden">{ "Server kind" }</span>
+                    <select data-testid="server-kind-input" onchange={on_kind}>
+                        <option value="s3" selected={props.kind == ServerKind::S3}>{ "Amazon S3 bucket" }</option>
+                        <option value="custom" selected={props.kind == ServerKind::Custom}>{ "Server JSON (custom, API Gateway, …)" }</option>
+                    </select>
+                </label>
+            </div>
+            <div class="editor-label">
+                <label for="config-input">
+                    { if props.kind == ServerKind::S3 { "Bucket CORS configuration" } else { "Server (JSON)" } }
+                </label>
+                <span class="badge-row">
+                    <span class={badge_class} data-testid="format-badge">{ badge_text }</span>
+                    if let Some(extra) = badge_extra { <span class="muted">{ extra }</span> }
+                </span>
+            </div>
+            <div class={classes!("code-editor", props.error.is_some().then_some("code-editor--error"))}>
+                <div class="gutter" aria-hidden="true" ref={gutter}>{ for gutter_lines }</div>
+                <textarea
+                    id="config-input"
+                    data-testid="config-input"
+                    ref={textarea}
+                    value={props.text.clone()}
+                    oninput={on_input}
+                    onscroll={on_scroll}
+                    wrap="off"
+                    rows="16"
+                    spellcheck="false"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    autocorrect="off"
+                    aria-invalid={if props.error.is_some() { "true" } else { "false" }}
+                    aria-describedby={if props.error.is_some() { "config-error" } else { "config-hint" }}
+                />
+            </div>
+            <div class="field-foot">{ error_view }</div>
+        </section>
+    }
+}

@@ -1,0 +1,36 @@
+//! The web app (feature `web`): a Yew single-page app over [`crate::simulate`].
+//!
+//! One concept per module: [`state`] holds the inputs and derives the simulation; the
+//! components render the [`Trace`](crate::Trace) and never decide anything about CORS.
+
+pub mod advice;
+pub mod app;
+pub mod copy;
+pub mod dom;
+pub mod editor;
+pub mod permalink;
+pub mod presets;
+pub mod raw_http;
+pub mod request_form;
+pub mod sequence;
+pub mod state;
+pub mod timeline;
+pub mod verdict;
+
+pub use app::App;
+
+/// Mounts the app on `#app` (replacing its loading text), or on `<body>` when there is none.
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(root) => {
+            root.set_text_content(None);
+            yew::Renderer::<App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}

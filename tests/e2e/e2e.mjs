@@ -1,0 +1,438 @@
+// End-to-end test of the built web app (dist/) in headless Chromium, through playwright-core.
+//
+//   node tests/e2e/e2e.mjs [--dist DIR] [--out DIR] [--url URL]
+//
+// Serves DIR (default dist/) with `python3 -m http.server` on a free 127.0.0.1 port unless --url
+// is given, drives /usr/bin/chromium (no browser download), saves screenshots under --out
+// (default target/e2e/), and ends with the line "N passed, M failed" (exit 1 on any failure).
+// Any uncaught page error or console error of the page fails the test that was running.
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const dist = path.resolve(arg('--dist', path.join(root, 'dist')));
+const out = path.resolve(arg('--out', path.join(root, 'target', 'e2e')));
+let baseUrl = arg('--url', process.env.E2E_URL || '');
+mkdirSync(out, { recursive: true });
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROME_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--no-first-run',
+];
+
+// ---------- the example scenario's values (kept in step with src/web/state.rs) ----------
+
+const ORIGIN = 'https://app.example.com';
+const URL_ = 'https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.png';
+
+/** A custom server whose preflight allows PUT from the app's origin but no request header. */
+const CUSTOM_NO_ALLOW_HEADERS = `{
+  "kind": "custom",
+  "preflight": {
+    "status": 204,
+    "headers": [
+      ["Access-Control-Allow-Origin", "${ORIGIN}"],
+      ["Access-Control-Allow-Methods", "PUT"]
+    ]
+  },
+  "response": {
+    "status": 200,
+    "headers": [["Access-Control-Allow-Origin", "${ORIGIN}"], ["ETag", "\\"abc\\""]]
+  }
+}`;
+
+const CHROME_HEADER_NOT_ALLOWED =
+  `Access to fetch at '${URL_}' from origin '${ORIGIN}' has been blocked by CORS policy: ` +
+  'Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response.';
+
+// ---------- tiny harness ----------
+
+const results = [];
+let pageProblems = [];
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+function assertEq(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}:\n      expected ${JSON.stringify(expected)}\n      actual   ${JSON.stringify(actual)}`);
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
+}
+
+let server = null;
+async function startServer() {
+  if (baseUrl) return;
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
+  }
+  const port = await freePort();
+  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  await waitForPort(port, 10000);
+  baseUrl = `http://127.0.0.1:${port}/`;
+}
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+/** Opens a fresh page on the app and waits for the first verdict. */
+async function openApp(browser, { width = 1280, height = 900, colorScheme = 'light', hash = '' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  context.setDefaultTimeout(5000);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageProblems.push(`console.error: ${m.text()}`);
+  });
+  await page.goto(baseUrl + hash);
+  await page.locator(tid('verdict')).waitFor({ timeout: 15000 });
+  return { context, page };
+}
+
+async function verdict(page) {
+  return (await page.locator(tid('verdict')).textContent()).trim();
+}
+
+async function useCustomServer(page, json) {
+  await page.selectOption(tid('server-kind-input'), 'custom');
+  await page.fill(tid('config-input'), json);
+}
+
+async function test(name, fn) {
+  pageProblems = [];
+  const started = Date.now();
+  try {
+    await fn();
+    if (pageProblems.length) throw new Error(`the page reported errors:\n      ${pageProblems.join('\n      ')}`);
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}\n      ${String(e && e.message ? e.message : e).split('\n').join('\n      ')}`);
+  }
+}
+
+// ---------- the tests ----------
+
+async function run(browser) {
+  await test('the default example shows a verdict, steps and raw HTTP at once', async () => {
+    const { context, page } = await openApp(browser);
+    const v = await verdict(page);
+    assert(v === 'ALLOWED' || v === 'BLOCKED', `verdict is ${JSON.stringify(v)}`);
+    assertEq(v, 'ALLOWED', 'the example S3 config allows the example upload');
+    const steps = await page.locator(tid('step')).count();
+    assert(steps >= 4, `only ${steps} steps`);
+    const config = await page.inputValue(tid('config-input'));
+    assert(config.includes('<AllowedOrigin>https://app.example.com</AllowedOrigin>'), 'the example config is prefilled');
+    assertEq((await page.textContent(tid('format-badge'))).trim(), 'S3 XML', 'format badge');
+    assertEq(await page.inputValue(tid('origin-input')), ORIGIN, 'origin');
+    assertEq(await page.inputValue(tid('method-input')), 'PUT', 'method');
+    assertEq(await page.inputValue(tid('headers-input')), 'Content-Type: image/png', 'headers');
+    const pre = await page.textContent(tid('raw-preflight-request'));
+    assert(pre.startsWith('OPTIONS /uploads/photo.png HTTP/1.1\nHost: my-bucket.s3.us-east-1.amazonaws.com\n'), `preflight request:\n${pre}`);
+    assert(pre.includes('Access-Control-Request-Method: PUT'), 'the preflight asks for PUT');
+    const resp = await page.textContent(tid('raw-response'));
+    assert(/^HTTP\/1\.1 200 OK\n/.test(resp), `actual response:\n${resp}`);
+    assert(resp.includes('Access-Control-Allow-Origin: https://app.example.com'), 'the response allows the origin');
+    // The JS API is exported by the same wasm.
+    const viaApi = await page.evaluate(() => typeof window.wasmBindings?.simulate);
+    assertEq(viaApi, 'function', 'window.wasmBindings.simulate');
+    await page.screenshot({ path: path.join(out, 'desktop-1280.png') });
+    await page.screenshot({ path: path.join(out, 'desktop-1280-full.png'), fullPage: true });
+    await context.close();
+  });
+
+  await test('an S3 origin mismatch is blocked, and the proposed fix lets it through', async () => {
+    const { context, page } = await openApp(browser);
+    await page.fill(tid('origin-input'), 'https://staging.example.com');
+    assertEq(await verdict(page), 'BLOCKED', 'another origin');
+    const shown = await page.textContent(tid('console-message'));
+    const api = await page.evaluate(([config, url]) => window.wasmBindings.simulate({
+      request: { origin: 'https://staging.example.com', url, method: 'PUT', headers: [['Content-Type', 'image/png']] },
+      server: { kind: 's3', config },
+    }), [await page.inputValue(tid('config-input')), URL_]);
+    assertEq(shown, api.blocked.console, 'the console line is the trace\'s');
+    assert(shown.includes("from origin 'https://staging.example.com' has been blocked by CORS policy"), shown);
+    const diff = await page.textContent(tid('fix-diff'));
+    assert(diff.includes('+    <AllowedOrigin>https://staging.example.com</AllowedOrigin>'), `diff:\n${diff}`);
+    await page.screenshot({ path: path.join(out, 'blocked-s3-1280.png') });
+    const before = await page.inputValue(tid('config-input'));
+    await page.click(tid('apply-fix'));
+    assertEq(await verdict(page), 'ALLOWED', 'after applying the fix');
+    assert((await page.inputValue(tid('config-input'))).includes('https://staging.example.com'), 'the editor holds the fix');
+    await page.click(tid('undo-fix'));
+    assertEq(await page.inputValue(tid('config-input')), before, 'undo restores the text');
+    assertEq(await verdict(page), 'BLOCKED', 'after undo');
+    await context.close();
+  });
+
+  await test('a blocked custom-server scenario prints the exact Chrome console line', async () => {
+    const { context, page } = await openApp(browser);
+    await useCustomServer(page, CUSTOM_NO_ALLOW_HEADERS);
+    assertEq((await page.textContent(tid('format-badge'))).trim(), 'custom responses', 'format badge');
+    assertEq(await verdict(page), 'BLOCKED', 'verdict');
+    assertEq(await page.textContent(tid('console-message')), CHROME_HEADER_NOT_ALLOWED, 'console message');
+    assertEq(await page.textContent(tid('js-error')), 'TypeError: Failed to fetch', 'JS error');
+    assertEq(await page.locator(tid('raw-request')).count(), 0, 'no actual request pane');
+    const failed = page.locator(`${tid('step')}[data-result="failed"]`);
+    assert((await failed.count()) >= 1, 'a failed step is shown');
+    // The page shows exactly what the JS API returns for the same scenario.
+    const api = await page.evaluate(([url, origin, server]) => window.wasmBindings.simulate({
+      browser: 'chrome',
+      request: { origin, url, method: 'PUT', headers: [['Content-Type', 'image/png']] },
+      server: JSON.parse(server),
+    }), [URL_, ORIGIN, CUSTOM_NO_ALLOW_HEADERS]);
+    assertEq(api.blocked.console, CHROME_HEADER_NOT_ALLOWED, 'JS API console');
+    assertEq(api.request, null, 'JS API: no actual request (null, not undefined)');
+    assertEq(await page.locator(tid('step')).count(), api.steps.length, 'one timeline entry per step');
+    await page.screenshot({ path: path.join(out, 'blocked-1280.png'), fullPage: true });
+    await context.close();
+  });
+
+  await test('changing headers, method and browser changes the verdict', async () => {
+    const { context, page } = await openApp(browser);
+    await useCustomServer(page, CUSTOM_NO_ALLOW_HEADERS);
+    assertEq(await verdict(page), 'BLOCKED', 'with Content-Type');
+    await page.fill(tid('headers-input'), '');
+    assertEq(await verdict(page), 'ALLOWED', 'without request headers');
+    await page.fill(tid('method-input'), 'DELETE');
+    assertEq(await verdict(page), 'BLOCKED', 'DELETE is not allowed');
+    const chrome = await page.textContent(tid('console-message'));
+    assert(chrome.includes('Method DELETE is not allowed'), `Chrome console: ${chrome}`);
+    await page.selectOption(tid('browser-input'), 'firefox');
+    const firefox = await page.textContent(tid('console-message'));
+    assert(firefox.startsWith('Cross-Origin Request Blocked:'), `Firefox console: ${firefox}`);
+    assertEq(await page.textContent(tid('js-error')), 'TypeError: NetworkError when attempting to fetch resource.', 'Firefox JS error');
+    // The comparison row switches engines too.
+    assertEq(await page.locator(`${tid('browser-compare')} button`).count(), 3, 'three engines compared');
+    await page.click(tid('compare-safari'));
+    assertEq(await page.inputValue(tid('browser-input')), 'safari', 'picked from the comparison');
+    assertEq(await page.getAttribute(tid('compare-safari'), 'aria-pressed'), 'true', 'aria-pressed');
+    const safari = await page.textContent(tid('console-message'));
+    assert(safari !== firefox && safari !== chrome, 'Safari has its own wording');
+    // fetch() uppercases put (but would keep patch as written).
+    await page.fill(tid('method-input'), 'put');
+    assertEq(await verdict(page), 'ALLOWED', 'put is normalized to PUT');
+    await page.selectOption(tid('credentials-input'), 'include');
+    assertEq(await verdict(page), 'BLOCKED', 'credentials include without Allow-Credentials');
+    await context.close();
+  });
+
+  await test('a malformed config shows a located error and keeps the text', async () => {
+    const { context, page } = await openApp(browser);
+    const broken = '{\n  "kind": "custom",\n  "response": {"status": }\n}';
+    await useCustomServer(page, broken);
+    assertEq(await verdict(page), 'INPUT ERROR', 'verdict');
+    const err = await page.textContent(tid('config-error'));
+    assert(/(^|\D)3:\d+/.test(err), `the error names line 3: ${err}`);
+    assertEq(await page.inputValue(tid('config-input')), broken, 'the textarea keeps the text exactly');
+    assertEq(await page.getAttribute(tid('config-input'), 'aria-invalid'), 'true', 'aria-invalid');
+    // The location button puts the caret there.
+    await page.click(`${tid('config-error')} .loc`);
+    const caret = await page.evaluate(() => {
+      const t = document.querySelector('[data-testid="config-input"]');
+      return [document.activeElement === t, t.value.slice(0, t.selectionStart).split('\n').length];
+    });
+    assertEq(caret.join(), 'true,3', 'focused, caret on line 3');
+    // The timeline keeps the last valid result instead of jumping away.
+    assert((await page.locator(tid('step')).count()) > 0, 'the last valid timeline stays');
+    // S3 XML errors are located too.
+    await page.selectOption(tid('server-kind-input'), 's3');
+    const xml = '<CORSConfiguration>\n  <CORSRule>\n    <AllowedOrigin>https://app.example.com</AllowedMethod>\n  </CORSRule>\n</CORSConfiguration>';
+    await page.fill(tid('config-input'), xml);
+    const xmlErr = await page.textContent(tid('config-error'));
+    assert(/(^|\D)3:\d+/.test(xmlErr), `the XML error names line 3: ${xmlErr}`);
+    assertEq(await page.inputValue(tid('config-input')), xml, 'the XML is kept exactly');
+    assertEq((await page.textContent(tid('format-badge'))).trim(), 'invalid', 'badge');
+    await page.screenshot({ path: path.join(out, 'error-1280.png') });
+    // Switching kinds keeps each kind's text.
+    await page.selectOption(tid('server-kind-input'), 'custom');
+    assertEq(await page.inputValue(tid('config-input')), broken, 'the custom text is still there');
+    await context.close();
+  });
+
+  await test('typing in the middle of the editor keeps the caret in place', async () => {
+    const { context, page } = await openApp(browser);
+    const ta = page.locator(tid('config-input'));
+    const before = await ta.inputValue();
+    const at = before.indexOf('</ID>');
+    await ta.focus();
+    await ta.evaluate((t, at) => t.setSelectionRange(at, at), at);
+    await page.keyboard.type('-v2');
+    assertEq(await ta.inputValue(), before.slice(0, at) + '-v2' + before.slice(at), 'text typed at the caret');
+    assertEq(await verdict(page), 'ALLOWED', 'verdict after typing');
+    await context.close();
+  });
+
+  await test('a header line without a colon is located', async () => {
+    const { context, page } = await openApp(browser);
+    await page.fill(tid('headers-input'), 'Content-Type: image/png\nx-amz-acl private');
+    const err = await page.textContent(tid('request-error'));
+    assert(err.includes('Headers 2:'), `error: ${err}`);
+    assertEq(await page.getAttribute(tid('headers-input'), 'aria-invalid'), 'true', 'aria-invalid');
+    assertEq(await verdict(page), 'INPUT ERROR', 'verdict');
+    await page.fill(tid('headers-input'), 'Content-Type: image/png\nx-amz-acl: private');
+    assertEq(await verdict(page), 'ALLOWED', 'fixed');
+    const pre = await page.textContent(tid('raw-preflight-request'));
+    assert(pre.includes('Access-Control-Request-Headers: content-type,x-amz-acl'), `preflight:\n${pre}`);
+    await context.close();
+  });
+
+  await test('the inputs survive a reload through the permalink', async () => {
+    const { context, page } = await openApp(browser);
+    await page.fill(tid('method-input'), 'DELETE');
+    await page.selectOption(tid('browser-input'), 'safari');
+    await page.waitForFunction(() => location.hash.startsWith('#s='), null, { timeout: 5000 });
+    await page.reload();
+    await page.locator(tid('verdict')).waitFor();
+    assertEq(await page.inputValue(tid('method-input')), 'DELETE', 'method after reload');
+    assertEq(await page.inputValue(tid('browser-input')), 'safari', 'browser after reload');
+    await page.click('text=Reset example');
+    assertEq(await page.inputValue(tid('method-input')), 'PUT', 'method after reset');
+    assertEq(await page.inputValue(tid('browser-input')), 'chrome', 'browser after reset');
+    await context.close();
+  });
+
+  await test('copy buttons put the raw HTTP on the clipboard', async () => {
+    const { context, page } = await openApp(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
+    const pane = page.locator('figure.raw', { has: page.locator(tid('raw-preflight-request')) });
+    await pane.locator('button.copy').click();
+    await page.locator('button.copy--done').first().waitFor({ timeout: 3000 });
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    assertEq(clip, await page.textContent(tid('raw-preflight-request')), 'clipboard text');
+    await context.close();
+  });
+
+  await test('presets load their scenario and lesson', async () => {
+    const { context, page } = await openApp(browser);
+    await page.selectOption(tid('preset-input'), 'lowercase-patch');
+    assert((await page.textContent(tid('lesson'))).includes('Lowercase patch is not PATCH'), 'lesson title');
+    assertEq(await page.inputValue(tid('method-input')), 'patch', 'method');
+    assertEq(await page.inputValue(tid('server-kind-input')), 'custom', 'server kind');
+    assertEq(await verdict(page), 'BLOCKED', 'verdict');
+    assertEq(await page.textContent(tid('block-reason')), 'method_not_allowed', 'reason');
+    await page.selectOption(tid('preset-input'), 'preflight-cache-max-age');
+    assertEq(await page.locator(tid('later-request')).count(), 2, 'two later requests');
+    const later = await page.locator(tid('later-request')).allTextContents();
+    assert(later[0].includes('answered from the cache'), `10 minutes later: ${later[0]}`);
+    assert(later[1].includes('preflight sent'), `3 hours later: ${later[1]}`);
+    await page.selectOption(tid('browser-input'), 'safari');
+    assert((await page.locator(tid('later-request')).first().textContent()).includes('preflight sent'), 'Safari caps Max-Age at 600 s');
+    await page.click('text=Reset example');
+    assertEq(await page.locator(tid('lesson')).count(), 0, 'no lesson after reset');
+    assertEq(await page.inputValue(tid('preset-input')), '', 'picker reset');
+    await context.close();
+  });
+
+  await test('the JS API throws located errors with kind and code', async () => {
+    const { context, page } = await openApp(browser);
+    const e = await page.evaluate(() => {
+      try {
+        window.wasmBindings.simulate('{\n  "request": {"url": 1}\n}');
+        return null;
+      } catch (err) {
+        return { isError: err instanceof Error, message: err.message, line: err.line, column: err.column, kind: err.kind, code: err.code };
+      }
+    });
+    assert(e && e.isError, 'an Error is thrown');
+    assertEq(e.line, 2, 'line');
+    assert(typeof e.column === 'number', 'column is a number');
+    assertEq(e.code, null, 'code');
+    assert(e.message.startsWith('scenario:2:'), `message: ${e.message}`);
+    const p = await page.evaluate(() => {
+      try { window.wasmBindings.parsePolicy('s3', '<CORSConfiguration><CORSRule></CORSConfiguration>'); return null; } catch (err) { return { kind: err.kind, line: err.line, message: err.message }; }
+    });
+    assert(p && p.line === 1, `parsePolicy error: ${JSON.stringify(p)}`);
+    const policy = await page.evaluate(() => window.wasmBindings.parsePolicy('s3', '{"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]}'));
+    assertEq(policy.config.format, 's3api-json', 'parsePolicy format');
+    await context.close();
+  });
+
+  await test('mobile (375 px) and narrow (360 px) layouts do not overflow', async () => {
+    for (const width of [375, 360]) {
+      const { context, page } = await openApp(browser, { width, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assertEq(overflow, 0, `horizontal overflow at ${width} px`);
+      if (width === 375) {
+        await page.screenshot({ path: path.join(out, 'mobile-375.png') });
+        await page.screenshot({ path: path.join(out, 'mobile-375-full.png'), fullPage: true });
+        await page.fill(tid('origin-input'), 'https://staging.example.com');
+        assertEq(await verdict(page), 'BLOCKED', 'another origin is blocked');
+        await page.locator(tid('verdict')).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+        await page.screenshot({ path: path.join(out, 'mobile-375-blocked.png') });
+        const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assertEq(overflow2, 0, 'horizontal overflow at 375 px when blocked');
+      }
+      await context.close();
+    }
+  });
+
+  await test('dark mode follows prefers-color-scheme', async () => {
+    const { context, page } = await openApp(browser, { colorScheme: 'dark' });
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assertEq(bg, 'rgb(14, 17, 22)', 'dark background');
+    await useCustomServer(page, CUSTOM_NO_ALLOW_HEADERS);
+    await page.screenshot({ path: path.join(out, 'dark-1280.png') });
+    await context.close();
+  });
+}
+
+// ---------- main ----------
+
+let browser;
+let exitCode = 0;
+try {
+  await startServer();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROME_ARGS });
+  console.log(`e2e: ${baseUrl} in ${CHROMIUM} ${browser.version()}; screenshots in ${path.relative(process.cwd(), out) || '.'}`);
+  await run(browser);
+} catch (e) {
+  results.push({ name: 'setup', ok: false });
+  console.log(`FAIL setup\n      ${e && e.stack ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server) server.kill();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+if (failed) exitCode = 1;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode);
