@@ -43,6 +43,16 @@ if ! has wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
 fi
 
+# cargo-fuzz for the fuzz smoke (it runs on the machine's nightly toolchain).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "installing cargo-fuzz (about 2 minutes)"
+  cargo install cargo-fuzz --locked
+fi
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  log "the nightly toolchain is missing: cargo fuzz needs it (rustup toolchain install nightly)"
+  rustup toolchain install nightly --profile minimal
+fi
+
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   log "installing Debian chromium and chromium-driver"
   as_root apt-get update -qq

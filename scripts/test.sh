@@ -49,5 +49,11 @@ for f in dist/*; do
   printf '  %-48s %9d bytes  %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done
 
+section "fuzz smoke (cargo fuzz, nightly): each target briefly, from its seeds"
+bash scripts/fuzz-smoke.sh
+
+section "conformance: every fixture and generated scenario against real Chromium"
+CORS_SIM_COUNT="${CORS_SIM_COUNT:-500}" bash tests/conformance/run.sh
+
 section "end-to-end (tests/e2e/e2e.mjs, headless Chromium)"
 node tests/e2e/e2e.mjs --dist dist --out target/e2e

@@ -148,3 +148,29 @@ fn unknown_arguments_are_one_line_exit_2() {
     let out = cors_sim(&["simulate", "--frobnicate"], "");
     bad_input(&out);
 }
+
+#[test]
+fn check_reads_every_provider_kind() {
+    let config = temp_file(
+        "http-api.json",
+        r#"{"CorsConfiguration": {"AllowOrigins": ["https://app.example.com"], "AllowMethods": ["GET", "PUT"]}}"#,
+    );
+    let args = |method: &'static str| {
+        vec![
+            "check".to_string(),
+            "--kind".into(),
+            "apigw-http".into(),
+            "--config".into(),
+            config.clone(),
+            "--origin".into(),
+            "https://app.example.com".into(),
+            "--url".into(),
+            "https://abc.execute-api.us-east-1.amazonaws.com/items".into(),
+            "--method".into(),
+            method.into(),
+        ]
+    };
+    let run = |a: Vec<String>| cors_sim(&a.iter().map(String::as_str).collect::<Vec<_>>(), "");
+    assert_eq!(run(args("PUT")).status.code(), Some(0));
+    assert_eq!(run(args("DELETE")).status.code(), Some(1));
+}

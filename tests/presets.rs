@@ -80,6 +80,20 @@ fn every_preset_renders_its_expected_verdict() {
                 ));
             }
         }
+        if let Some(want) = e["sequence_outcomes"].as_array() {
+            let have: Vec<&str> = trace
+                .sequence
+                .iter()
+                .map(|t| match t.outcome {
+                    Outcome::Allowed => "allowed",
+                    Outcome::Blocked => "blocked",
+                })
+                .collect();
+            let want: Vec<&str> = want.iter().filter_map(Value::as_str).collect();
+            if have != want {
+                failures.push(format!("{id}: later outcomes {have:?}, expected {want:?}"));
+            }
+        }
         if let Some(want) = e["sequence_from_cache"].as_array() {
             let mut have = vec![trace.preflight.as_ref().is_some_and(|p| p.from_cache)];
             have.extend(

@@ -310,7 +310,11 @@ fn repair_custom(
         }
         BlockReason::AllowMethodsUnparsable | BlockReason::MethodNotAllowed => {
             let method = pf?.request.headers.get("access-control-request-method")?;
-            let list = merged_list(target.headers.get("access-control-allow-methods"), &method);
+            let list = merged_list(
+                target.headers.get("access-control-allow-methods"),
+                &method,
+                false,
+            );
             target
                 .headers
                 .set("Access-Control-Allow-Methods", list.clone());
@@ -322,7 +326,7 @@ fn repair_custom(
             let names = pf?.request.headers.get("access-control-request-headers")?;
             let mut list = target.headers.get("access-control-allow-headers");
             for name in names.split(',') {
-                list = Some(merged_list(list, name));
+                list = Some(merged_list(list, name, true));
             }
             let list = list?;
             target
@@ -336,14 +340,18 @@ fn repair_custom(
 
 /// A comma list with `item` added, keeping only the valid tokens already there (an invalid one
 /// makes the whole header unparsable).
-fn merged_list(existing: Option<String>, item: &str) -> String {
+fn merged_list(existing: Option<String>, item: &str, header_names: bool) -> String {
     let mut items: Vec<String> = existing
         .unwrap_or_default()
         .split(',')
         .map(|s| s.trim().to_string())
         .filter(|s| crate::http::is_token(s))
         .collect();
-    if !items.iter().any(|i| i == item) {
+    // Header names compare case-insensitively; methods do not.
+    if !items
+        .iter()
+        .any(|i| i == item || (header_names && i.eq_ignore_ascii_case(item)))
+    {
         items.push(item.to_string());
     }
     items.join(", ")

@@ -69,7 +69,8 @@ enum Command {
     },
     /// A readable trace of one request; exit 0 allowed, 1 blocked, 2 bad input.
     Check {
-        /// The server configuration file (S3 XML or JSON; for --kind custom, the custom server JSON).
+        /// The server configuration file: the provider's configuration as AWS shows it (for
+        /// --kind custom, the custom server JSON).
         #[arg(long)]
         config: String,
         /// What the configuration file holds.
@@ -111,6 +112,10 @@ enum Format {
 #[derive(Clone, Copy, ValueEnum)]
 enum ServerKind {
     S3,
+    ApigwHttp,
+    ApigwRest,
+    Cloudfront,
+    LambdaUrl,
     Custom,
 }
 
@@ -305,6 +310,17 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
                     object: Default::default(),
                     endpoint: Default::default(),
                 },
+                ServerKind::ApigwHttp
+                | ServerKind::ApigwRest
+                | ServerKind::Cloudfront
+                | ServerKind::LambdaUrl => {
+                    // The file is the provider's configuration; everything else takes its
+                    // default (design.md §4.1).
+                    let name = kind.to_possible_value().map(|v| v.get_name().to_string());
+                    let spec = serde_json::json!({"kind": name, "config": text});
+                    serde_json::from_value(spec)
+                        .map_err(|e| located(Error::from_json(&e), &config))?
+                }
                 ServerKind::Custom => {
                     let mut value: serde_json::Value = serde_json::from_str(&text)
                         .map_err(|e| located(Error::from_json(&e), &config))?;

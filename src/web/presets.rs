@@ -67,6 +67,14 @@ const FILES: &[(&str, &str)] = &[
         "s3-head-not-get",
         include_str!("../../static/presets/s3-head-not-get.json"),
     ),
+    (
+        "apigw-rest-no-options",
+        include_str!("../../static/presets/apigw-rest-no-options.json"),
+    ),
+    (
+        "cloudfront-stale-cache",
+        include_str!("../../static/presets/cloudfront-stale-cache.json"),
+    ),
 ];
 
 /// Every preset that parses (all of them; a test checks that too).
