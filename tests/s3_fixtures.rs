@@ -3,9 +3,10 @@
 //! * `../shared/fixtures/s3-cases.json` (beside the repository; CI clones `shared/` there):
 //!   every request case through `cors_sim::respond`, every `config_validation_cases` entry
 //!   through `cors_sim::parse_policy`.
-//! * `tests/inputs/s3/cases.json`: our own cases written from spec paragraphs, same schema plus
-//!   a few optional fields (`url`, `object`, `endpoint`, a raw `config` text, `provenance`
-//!   and `body_contains` expectations).
+//! * `tests/inputs/s3/cases/*.json` and `tests/inputs/s3/validation/*.json`: our own cases
+//!   written from spec paragraphs, one file per case, same schema plus a few optional fields
+//!   (`url`, `object`, `endpoint`, a raw `config` text, `provenance` and `body_contains`
+//!   expectations). Each response is also snapshotted with insta (`tests/snapshots/`).
 //!
 //! Each suite checks every case and then fails once, listing every case that failed.
 
@@ -29,8 +30,24 @@ fn shared_cases() -> Value {
     read_json(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/s3-cases.json"))
 }
 
+/// Every case file of one folder of `tests/inputs/s3/`, in file-name order.
+fn case_files(folder: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/inputs/s3")
+        .join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
 fn own_cases() -> Value {
-    read_json(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/s3/cases.json"))
+    let load =
+        |folder: &str| -> Vec<Value> { case_files(folder).into_iter().map(read_json).collect() };
+    json!({"cases": load("cases"), "config_validation_cases": load("validation")})
 }
 
 /// Where the spec's decisions replace a fixture value that records a conflicting source.
@@ -527,5 +544,39 @@ fn own_case_ids_are_unique() {
             seen.insert(id.clone(), Value::Null).is_none(),
             "duplicate id {id}"
         );
+    }
+}
+
+/// One snapshot per request case: the whole response (status, headers in wire order, body,
+/// provenance), so any change to what cors-sim answers shows up as a reviewed diff.
+#[test]
+fn own_request_case_snapshots() {
+    for path in case_files("cases") {
+        let case = read_json(path.clone());
+        let id = case["id"].as_str().expect("an id").to_string();
+        let (url, object, endpoint) = place(&case).unwrap_or_else(|why| panic!("{id}: {why}"));
+        let server = ServerSpec::S3 {
+            config: config_text(&case),
+            object,
+            endpoint,
+        };
+        let response =
+            respond(&server, &build_request(&case, url)).unwrap_or_else(|e| panic!("{id}: {e}"));
+        insta::assert_json_snapshot!(format!("s3-case-{id}"), response);
+    }
+}
+
+/// One snapshot per validation case: the error S3 would answer (or the parsed configuration).
+#[test]
+fn own_validation_case_snapshots() {
+    for path in case_files("validation") {
+        let case = read_json(path.clone());
+        let id = case["id"].as_str().expect("an id").to_string();
+        let result = parse_policy(PolicyKind::S3, &validation_text(&case));
+        let value = match result {
+            Ok(policy) => serde_json::to_value(policy).expect("policy serializes"),
+            Err(e) => serde_json::to_value(e).expect("error serializes"),
+        };
+        insta::assert_json_snapshot!(format!("s3-validation-{id}"), value);
     }
 }
