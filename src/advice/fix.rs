@@ -193,10 +193,7 @@ fn method_case_note(scenario: &Scenario) -> String {
 fn server_cannot_help(scenario: &Scenario) -> String {
     let r = &scenario.request;
     if let ServerSpec::S3 { .. } = scenario.server {
-        if !matches!(
-            r.method.to_ascii_uppercase().as_str(),
-            "GET" | "PUT" | "POST" | "DELETE" | "HEAD"
-        ) {
+        if !crate::server::s3::ALLOWED_METHODS.contains(&r.method.to_ascii_uppercase().as_str()) {
             return format!(
                 "S3 CORS rules can only allow GET, PUT, POST, DELETE and HEAD, so no rule can allow {}; S3 has no operation for it anyway.",
                 r.method

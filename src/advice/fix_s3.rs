@@ -12,9 +12,6 @@ use crate::scenario::{Credentials, Scenario, ServerSpec};
 use crate::server::s3::{self, ConfigFormat, CorsRule, S3Config, Spanned};
 use crate::trace::Trace;
 
-/// The methods an S3 rule can allow (PutBucketCors rejects any other).
-const S3_METHODS: [&str; 5] = ["GET", "PUT", "POST", "DELETE", "HEAD"];
-
 /// What a rule must allow for this request to pass.
 struct Need {
     origin: String,
@@ -33,7 +30,7 @@ pub fn candidates(
     let need = need(scenario, trace);
     let config = s3::parse(text)?;
     let mut out = Vec::new();
-    if !S3_METHODS.contains(&need.method.as_str()) {
+    if !s3::ALLOWED_METHODS.contains(&need.method.as_str()) {
         return Ok((text.to_string(), out));
     }
     let Some(config) = config else {
@@ -134,24 +131,6 @@ fn need(scenario: &Scenario, trace: &Trace) -> Need {
     }
 }
 
-/// S3's one-wildcard pattern match (spec/s3-cors.md §6 `match_pattern`).
-fn matches(pattern: &str, value: &str, fold: bool) -> bool {
-    let (p, v) = if fold {
-        (pattern.to_ascii_lowercase(), value.to_ascii_lowercase())
-    } else {
-        (pattern.to_string(), value.to_string())
-    };
-    if p == "*" {
-        return true;
-    }
-    match p.split_once('*') {
-        None => p == v,
-        Some((pre, suf)) => {
-            v.len() >= pre.len() + suf.len() && v.starts_with(pre) && v.ends_with(suf)
-        }
-    }
-}
-
 /// Makes rule `i` match: adds what it lacks (or repairs an origin that differs only in a way
 /// that can never match, such as a trailing slash), and replaces a `*` origin with the exact
 /// origin when the request includes credentials.
@@ -169,7 +148,7 @@ fn widen_rule(
     let origin_ok = rule
         .allowed_origins
         .iter()
-        .any(|o| matches(&o.value, &need.origin, false));
+        .any(|o| s3::origin_matches(&o.value, &need.origin));
     let star = rule.allowed_origins.iter().find(|o| o.value == "*");
     if need.include && star.is_some() && origin_ok {
         // ACAO would be `*`, which credentials forbid: S3 echoes the origin only for a rule
@@ -223,7 +202,7 @@ fn widen_rule(
         if !rule
             .allowed_headers
             .iter()
-            .any(|a| matches(&a.value, h, true))
+            .any(|a| s3::header_matches(&a.value, h))
         {
             edits.push(add_value(
                 text,
