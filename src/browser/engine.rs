@@ -82,6 +82,32 @@ impl Engine {
         }
     }
 
+    /// A sentence for the timeline when the safelist decision rests on behaviour the ground
+    /// truth marks unverified for this engine (browser-cors.md §4.3, §11: Firefox's `Range`
+    /// rule and 1,024-byte total, Safari's `Range`), or an empty string.
+    pub fn unverified_safelist_note(self, headers: &crate::http::HeaderList) -> String {
+        let engine = match self.0 {
+            Browser::Chrome => return String::new(),
+            Browser::Firefox => "Firefox",
+            Browser::Safari => "Safari",
+        };
+        let mut topics = Vec::new();
+        if headers.contains("range") {
+            topics.push("how it safelists Range");
+        }
+        let total: usize = headers.iter().map(|(_, v)| v.chars().count()).sum();
+        if self.0 == Browser::Firefox && total > 1024 {
+            topics.push("whether it applies the 1,024-byte total of safelisted values");
+        }
+        if topics.is_empty() {
+            return String::new();
+        }
+        format!(
+            " Unverified: {} for {engine}; cors-sim follows the documented default.",
+            topics.join(" and ")
+        )
+    }
+
     /// Where this engine's CORS check (and its split into reasons) comes from.
     pub fn cors_check_source(self) -> &'static str {
         match self.0 {

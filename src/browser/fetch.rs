@@ -824,18 +824,22 @@ impl<'a> Run<'a> {
             ));
         }
         reasons.extend(unsafe_headers.reasons.iter().cloned());
+        let unverified = self.engine.unverified_safelist_note(&self.headers);
         if reasons.is_empty() {
             self.step(
                 Phase::Page,
                 "No preflight needed",
                 StepResult::Info,
                 format!(
-                    "{} with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.",
+                    "{} with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.{unverified}",
                     self.method
                 ),
                 "Fetch #main-fetch; Fetch #cors-safelisted-request-header",
             );
             return true;
+        }
+        if !unverified.is_empty() {
+            reasons.push(unverified.trim().to_string());
         }
         let origin_header = self.origin_header();
         let url = self.url.to_string();
@@ -1444,8 +1448,18 @@ impl<'a> Run<'a> {
                 format!("Access-Control-Expose-Headers exposes {}.{star}", names.join(", "))
             }
         };
+        let content_length = if self.browser() != Browser::Chrome
+            && readable.iter().any(|h| h == "content-length")
+        {
+            format!(
+                " That {} lets script read Content-Length without exposure follows the standard: it was not observed for this engine (older Gecko code did not).",
+                self.browser().display_name()
+            )
+        } else {
+            String::new()
+        };
         let mut detail = format!(
-            "Status {} and the body are readable. Readable headers: {}. {exposure_note}",
+            "Status {} and the body are readable. Readable headers: {}. {exposure_note}{content_length}",
             response.status,
             if readable.is_empty() {
                 "none".to_string()
