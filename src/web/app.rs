@@ -5,6 +5,7 @@ use super::copy::CopyButton;
 use super::dom::select_value;
 use super::editor::ConfigEditor;
 use super::permalink;
+use super::permalink_codec::Fragment;
 use super::presets;
 use super::raw_http::RawHttp;
 use super::request_form::RequestForm;
@@ -24,7 +25,36 @@ const PERMALINK_DELAY_MS: u32 = 400;
 /// The whole app.
 #[component]
 pub fn App() -> Html {
-    let inputs = use_reducer(|| permalink::read().unwrap_or_else(Inputs::example));
+    // The fragment is read once: the state it holds, or why it could not be opened, and the
+    // layout flags (`embed`, `readonly`) that stay for the page's life.
+    let opened = use_memo((), |_| permalink::read());
+    let inputs = {
+        let opened = opened.clone();
+        use_reducer(move || match &opened.inputs {
+            Some(Ok(i)) => i.clone(),
+            _ => Inputs::example(),
+        })
+    };
+    let flags = use_memo((), {
+        let opened = opened.clone();
+        move |_| Fragment {
+            embed: opened.embed,
+            readonly: opened.readonly,
+            inputs: None,
+        }
+    });
+    let link_error = opened
+        .inputs
+        .as_ref()
+        .and_then(|r| r.as_ref().err())
+        .map(|e| {
+            html! {
+                <p class="link-error" role="alert" data-testid="link-error">
+                    <span class="icon" aria-hidden="true">{ "⚠ " }</span>
+                    { format!("This link could not be opened: {e}. The example is shown instead.") }
+                </p>
+            }
+        });
     let sim = use_memo((*inputs).clone(), run);
 
     // While the input has an error (typing XML is malformed most of the time), keep showing
@@ -49,13 +79,14 @@ pub fn App() -> Html {
     {
         let timer = use_mut_ref(|| None::<Timeout>);
         let first = use_mut_ref(|| true);
+        let flags = flags.clone();
         use_effect_with((*inputs).clone(), move |i| {
             if std::mem::take(&mut *first.borrow_mut()) {
                 return;
             }
             let i = i.clone();
             *timer.borrow_mut() = Some(Timeout::new(PERMALINK_DELAY_MS, move || {
-                permalink::write(&i)
+                permalink::write(&i, &flags)
             }));
         });
     }
@@ -107,6 +138,65 @@ pub fn App() -> Html {
         .as_deref()
         .and_then(|id| all_presets.iter().find(|p| p.id == id));
 
+    let full_link = permalink::link(&inputs, &Fragment::default());
+    let editor = html! {
+        <ConfigEditor
+            kind={inputs.server_kind}
+            text={inputs.config().to_string()}
+            status={sim.config_status.clone()}
+            error={config_error}
+            warn_lines={warn_lines}
+            matched={matched_line.map(|l| (l, l))}
+            fixed={inputs.before_fix.is_some()}
+            on_undo={on_undo_fix}
+            on_kind={on_kind}
+            on_input={on_config}
+            readonly={flags.readonly}
+        />
+    };
+    let verdict = html! {
+        <Verdict
+            trace={shown.clone().filter(|_| !stale)}
+            error={error.clone()}
+            by_browser={sim.by_browser.clone()}
+            on_browser={dispatch.reform(Action::SetBrowser)}
+        />
+    };
+    let timeline = |trace: &Rc<Trace>| {
+        html! {
+            <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="timeline-h">
+                <div class="card-head">
+                    <h2 id="timeline-h">{ "What the browser does" }</h2>
+                    if stale { <span class="badge badge--info">{ "last valid input" }</span> }
+                </div>
+                <Timeline trace={trace.clone()} />
+            </section>
+        }
+    };
+
+    if flags.embed {
+        // The compact layout for an <iframe>: no header or footer; the verdict (with its
+        // console line), the timeline, then the inputs, and a way out to the full page.
+        return html! {
+            <div class={classes!("app", "app--embed", flags.readonly.then_some("app--readonly"))} data-testid="embed">
+                { link_error }
+                <main class="layout layout--embed">
+                    <div class="col col-output">
+                        { verdict }
+                        if let Some(trace) = &shown { { timeline(trace) } }
+                    </div>
+                    <div class="col col-inputs">
+                        { editor }
+                        <RequestForm inputs={(*inputs).clone()} error={request_error} dispatch={dispatch.clone()} />
+                    </div>
+                </main>
+                <p class="embed-foot">
+                    <a href={full_link} target="_blank" rel="noopener" data-testid="open-full">{ "Open in cors-sim ↗" }</a>
+                </p>
+            </div>
+        };
+    }
+
     html! {
         <div class="app">
             <header class="top">
@@ -127,23 +217,13 @@ pub fn App() -> Html {
                         </select>
                     </label>
                     <button type="button" class="secondary" onclick={on_reset}>{ "Reset example" }</button>
-                    <CopyButton text={permalink::link(&inputs)} what="link to this simulation" label="Copy link" class="copy-link" />
+                    <CopyButton text={full_link} what="link to this simulation" label="Share" class="copy-link" />
                 </div>
             </header>
+            { link_error }
             <main class="layout">
                 <div class="col col-inputs">
-                    <ConfigEditor
-                        kind={inputs.server_kind}
-                        text={inputs.config().to_string()}
-                        status={sim.config_status.clone()}
-                        error={config_error}
-                        warn_lines={warn_lines}
-                        matched={matched_line.map(|l| (l, l))}
-                        fixed={inputs.before_fix.is_some()}
-                        on_undo={on_undo_fix}
-                        on_kind={on_kind}
-                        on_input={on_config}
-                    />
+                    { editor }
                     <RequestForm inputs={(*inputs).clone()} error={request_error} dispatch={dispatch.clone()} />
                 </div>
                 <div class="col col-output">
@@ -153,25 +233,14 @@ pub fn App() -> Html {
                             <p>{ &p.lesson }</p>
                         </aside>
                     }
-                    <Verdict
-                        trace={shown.clone().filter(|_| !stale)}
-                        error={error.clone()}
-                        by_browser={sim.by_browser.clone()}
-                        on_browser={dispatch.reform(Action::SetBrowser)}
-                    />
+                    { verdict }
                     if let Some(fix) = sim.fix.clone() {
                         <FixView {fix} on_apply={on_apply_fix} />
                     }
                     <LintView findings={sim.lint.clone()} />
                     if let Some(trace) = shown {
                         <Sequence trace={trace.clone()} requests={inputs.sequence.clone()} on_clear={on_clear_sequence} />
-                        <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="timeline-h">
-                            <div class="card-head">
-                                <h2 id="timeline-h">{ "What the browser does" }</h2>
-                                if stale { <span class="badge badge--info">{ "last valid input" }</span> }
-                            </div>
-                            <Timeline trace={trace.clone()} />
-                        </section>
+                        { timeline(&trace) }
                         <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="raw-h">
                             <div class="card-head">
                                 <h2 id="raw-h">{ "Raw HTTP" }</h2>

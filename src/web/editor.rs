@@ -34,6 +34,9 @@ pub struct ConfigEditorProps {
     pub on_kind: Callback<ServerKind>,
     /// The text changed.
     pub on_input: Callback<String>,
+    /// The config is shown but not editable (an embed's `readonly`).
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// The config editor.
@@ -166,7 +169,7 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 <h2 id="server-h">{ "Server" }</h2>
                 <label class="inline">
                     <span class="visually-hidden">{ "Server kind" }</span>
-                    <select data-testid="server-kind-input" onchange={on_kind}>
+                    <select data-testid="server-kind-input" onchange={on_kind} disabled={props.readonly}>
                         <option value="s3" selected={props.kind == ServerKind::S3}>{ "Amazon S3 bucket" }</option>
                         <option value="custom" selected={props.kind == ServerKind::Custom}>{ "Server JSON (custom, API Gateway, …)" }</option>
                     </select>
@@ -192,6 +195,8 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                     onscroll={on_scroll}
                     wrap="off"
                     rows="16"
+                    readonly={props.readonly}
+                    aria-readonly={if props.readonly { "true" } else { "false" }}
                     spellcheck="false"
                     autocomplete="off"
                     autocapitalize="off"

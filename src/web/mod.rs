@@ -9,6 +9,7 @@ pub mod copy;
 pub mod dom;
 pub mod editor;
 pub mod permalink;
+pub mod permalink_codec;
 pub mod presets;
 pub mod raw_http;
 pub mod request_form;
@@ -19,18 +20,14 @@ pub mod verdict;
 
 pub use app::App;
 
-/// Mounts the app on `#app` (replacing its loading text), or on `<body>` when there is none.
+/// Mounts the app on `#app` (replacing its loading text). A page without `#app` gets no app:
+/// it loaded the module for the JS API alone (as `static/embed-demo.html` does).
 pub fn start() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
-    match root {
-        Some(root) => {
-            root.set_text_content(None);
-            yew::Renderer::<App>::with_root(root).render();
-        }
-        None => {
-            yew::Renderer::<App>::new().render();
-        }
+    if let Some(root) = root {
+        root.set_text_content(None);
+        yew::Renderer::<App>::with_root(root).render();
     }
 }

@@ -1,16 +1,17 @@
-//! The permalink: the inputs live in the URL fragment (`#s=` and percent-encoded JSON), so a
-//! reload keeps them and a copied link reproduces the simulation. Nothing leaves the page.
+//! The permalink: the inputs live in the URL fragment, so a reload keeps them and a copied link
+//! reproduces the simulation. Nothing leaves the page. The encoding (`#v1=`, deflate and
+//! base64url; the first form `#s=` still read; `embed`/`readonly` flags) is in
+//! [`super::permalink_codec`], pure and tested natively; this module only touches the address bar.
 
-use super::state::{from_permalink_json, to_permalink_json, Inputs};
+use super::permalink_codec::{decode_fragment, encode_fragment, Fragment};
+use super::state::Inputs;
 
-const PREFIX: &str = "#s=";
-
-/// The inputs in the current URL's fragment, if it holds a valid permalink.
-pub fn read() -> Option<Inputs> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let encoded = hash.strip_prefix(PREFIX)?;
-    let json = js_sys::decode_uri_component(encoded).ok()?.as_string()?;
-    from_permalink_json(&json)
+/// What the current URL's fragment asks for.
+pub fn read() -> Fragment {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    decode_fragment(&hash)
 }
 
 /// The page's URL without its fragment.
@@ -24,30 +25,29 @@ fn base() -> Option<String> {
     ))
 }
 
-/// The fragment for `inputs`: empty for the example, so the plain address stays plain.
-fn fragment(inputs: &Inputs) -> String {
-    let json = to_permalink_json(inputs);
-    if json == to_permalink_json(&Inputs::example()) {
-        return String::new();
+/// The full link to `inputs`, with the layout flags of `flags` (use `Fragment::default()` for
+/// the full page).
+pub fn link(inputs: &Inputs, flags: &Fragment) -> String {
+    let fragment = encode_fragment(inputs, flags);
+    let base = base().unwrap_or_default();
+    if fragment.is_empty() {
+        base
+    } else {
+        format!("{base}#{fragment}")
     }
-    format!(
-        "{PREFIX}{}",
-        String::from(js_sys::encode_uri_component(&json))
-    )
 }
 
-/// The full link to `inputs`.
-pub fn link(inputs: &Inputs) -> String {
-    format!("{}{}", base().unwrap_or_default(), fragment(inputs))
-}
-
-/// Writes `inputs` into the address bar without adding a history entry.
-pub fn write(inputs: &Inputs) {
+/// Writes `inputs` (and the flags) into the address bar without adding a history entry.
+pub fn write(inputs: &Inputs, flags: &Fragment) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let Ok(history) = window.history() else {
         return;
     };
-    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&link(inputs)));
+    let _ = history.replace_state_with_url(
+        &wasm_bindgen::JsValue::NULL,
+        "",
+        Some(&link(inputs, flags)),
+    );
 }

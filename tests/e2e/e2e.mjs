@@ -113,14 +113,37 @@ async function startServer() {
 const tid = (id) => `[data-testid="${id}"]`;
 
 /** Opens a fresh page on the app and waits for the first verdict. */
-async function openApp(browser, { width = 1280, height = 900, colorScheme = 'light', hash = '' } = {}) {
+/** A browser context whose pages report errors, console errors and CSP violations. */
+async function newContext(browser, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   context.setDefaultTimeout(5000);
-  const page = await context.newPage();
+  // Every Content-Security-Policy violation, as the page itself sees it (the init script is
+  // injected by the debugger, outside the page's policy).
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'}`);
+    });
+  });
+  context.on('page', (page) => watch(page));
+  return context;
+}
+
+function watch(page) {
   page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') pageProblems.push(`console.error: ${m.text()}`);
+    else if (m.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${m.text()}`);
   });
+}
+
+async function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations);
+}
+
+async function openApp(browser, { width = 1280, height = 900, colorScheme = 'light', hash = '' } = {}) {
+  const context = await newContext(browser, { width, height, colorScheme });
+  const page = await context.newPage();
   await page.goto(baseUrl + hash);
   await page.locator(tid('verdict')).waitFor({ timeout: 15000 });
   return { context, page };
@@ -319,7 +342,7 @@ async function run(browser) {
     const { context, page } = await openApp(browser);
     await page.fill(tid('method-input'), 'DELETE');
     await page.selectOption(tid('browser-input'), 'safari');
-    await page.waitForFunction(() => location.hash.startsWith('#s='), null, { timeout: 5000 });
+    await page.waitForFunction(() => location.hash.startsWith('#v1='), null, { timeout: 5000 });
     await page.reload();
     await page.locator(tid('verdict')).waitFor();
     assertEq(await page.inputValue(tid('method-input')), 'DELETE', 'method after reload');
@@ -415,6 +438,178 @@ async function run(browser) {
   });
 }
 
+// ---------- permalink, embed mode, the demo page, CSP, keyboard ----------
+
+/** The example scenario asked from another origin, as a v1 permalink payload. */
+const V1_STAGING = 'q1bKL8pMz8xTslLKKCkpKLbS1y8uSQQKpOulViTmFuSk6iXn5yrVAgA';
+
+async function more(browser) {
+  await test('Share copies a #v1= link that opens the same simulation in a new page', async () => {
+    const { context, page } = await openApp(browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(baseUrl).origin });
+    await page.fill(tid('origin-input'), 'https://staging.example.com');
+    await page.fill(tid('method-input'), 'POST');
+    await page.fill(tid('headers-input'), 'Content-Type: text/plain\nX-Trace: 1 & 2 = 3 # ü');
+    await page.selectOption(tid('browser-input'), 'firefox');
+    const v = await verdict(page);
+    const shown = await page.textContent(tid('console-message'));
+    await page.click('button.copy-link');
+    await page.locator('button.copy-link.copy--done').waitFor({ timeout: 3000 });
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert(/#v1=[A-Za-z0-9_-]+$/.test(link), `link: ${link}`);
+    assert(link.length < 1200, `the link is compressed (${link.length} chars)`);
+    const other = await context.newPage();
+    await other.goto(link);
+    await other.locator(tid('verdict')).waitFor({ timeout: 15000 });
+    assertEq(await verdict(other), v, 'verdict in the new page');
+    assertEq(await other.textContent(tid('console-message')), shown, 'console line in the new page');
+    for (const f of ['origin-input', 'method-input', 'headers-input', 'browser-input', 'config-input']) {
+      assertEq(await other.inputValue(tid(f)), await page.inputValue(tid(f)), f);
+    }
+    assertEq(await other.locator(tid('link-error')).count(), 0, 'no error message');
+    await context.close();
+  });
+
+  await test('a link of the first form (#s=) still opens', async () => {
+    const json = JSON.stringify({ method: 'DELETE', browser: 'safari' });
+    const { context, page } = await openApp(browser, { hash: '#s=' + encodeURIComponent(json) });
+    assertEq(await page.inputValue(tid('method-input')), 'DELETE', 'method');
+    assertEq(await page.inputValue(tid('browser-input')), 'safari', 'browser');
+    assertEq(await verdict(page), 'BLOCKED', 'DELETE is not allowed by the example');
+    assertEq(await page.locator(tid('link-error')).count(), 0, 'no error message');
+    await context.close();
+  });
+
+  await test('hostile fragments show a message and the default example, never a crash', async () => {
+    const cases = [
+      ['#v1=!!not-base64!!', 'not valid base64url'],
+      ['#v1=' + V1_STAGING.slice(0, 20), 'incomplete or corrupt'],
+      ['#v1=' + 'A'.repeat(70 * 1024), 'too long'],
+      ['#v2=abc', 'unknown version'],
+      ['#s=%7B%22method', 'does not describe a simulation'],
+      ['#s=%5B1%2C2%5D', 'not a JSON object'],
+    ];
+    for (const [hash, expected] of cases) {
+      const { context, page } = await openApp(browser, { hash });
+      const msg = await page.textContent(tid('link-error'));
+      assert(msg.includes('This link could not be opened: '), `${hash.slice(0, 40)}: ${msg}`);
+      assertEq(await page.getAttribute(tid('link-error'), 'role'), 'alert', 'announced');
+      assert(msg.includes(expected), `${hash.slice(0, 40)}: expected "${expected}" in ${msg}`);
+      assertEq(await verdict(page), 'ALLOWED', `${hash.slice(0, 40)}: the example's verdict`);
+      assertEq(await page.inputValue(tid('method-input')), 'PUT', `${hash.slice(0, 40)}: the example's method`);
+      if (hash.length > 1000) await page.screenshot({ path: path.join(out, 'hostile-link-1280.png') });
+      await context.close();
+    }
+  });
+
+  await test('embed mode is compact, and readonly keeps the config as it is', async () => {
+    const { context, page } = await openApp(browser, { width: 800, height: 700, hash: `#embed=1&readonly=1&v1=${V1_STAGING}` });
+    await page.locator(tid('embed')).waitFor();
+    assertEq(await page.locator('header.top').count(), 0, 'no page header');
+    assertEq(await page.locator('footer.foot').count(), 0, 'no page footer');
+    assertEq(await verdict(page), 'BLOCKED', 'verdict');
+    const cons = await page.textContent(tid('console-message'));
+    assert(cons.includes("from origin 'https://staging.example.com' has been blocked by CORS policy"), cons);
+    assert((await page.locator(tid('step')).count()) >= 3, 'the timeline is shown');
+    assertEq(await page.locator(tid('raw-preflight-request')).count(), 0, 'no raw HTTP pane');
+    await page.screenshot({ path: path.join(out, 'embed-readonly-800.png') });
+    const ta = page.locator(tid('config-input'));
+    assert((await ta.getAttribute('readonly')) !== null, 'the config textarea is readonly');
+    assert(await page.locator(tid('server-kind-input')).isDisabled(), 'the server kind is disabled');
+    const before = await ta.inputValue();
+    await ta.focus();
+    await page.keyboard.type('junk');
+    assertEq(await ta.inputValue(), before, 'typing does not change the config');
+    assertEq(await verdict(page), 'BLOCKED', 'verdict unchanged');
+    const full = await page.getAttribute(tid('open-full'), 'href');
+    assert(full.includes('#v1=') && !full.includes('embed'), `the full-page link: ${full}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assertEq(overflow, 0, 'no horizontal overflow');
+    // The address bar keeps the flags when the state changes.
+    await page.fill(tid('method-input'), 'GET');
+    await page.waitForFunction(() => location.hash.startsWith('#embed=1&readonly=1&v1='), null, { timeout: 5000 });
+    await context.close();
+    // Without readonly, the config is editable.
+    const e2 = await openApp(browser, { width: 800, height: 700, hash: '#embed=1' });
+    await e2.page.locator(tid('embed')).waitFor();
+    assertEq(await e2.page.getAttribute(tid('config-input'), 'readonly'), null, 'editable without readonly');
+    await e2.page.fill(tid('config-input'), '');
+    assertEq(await verdict(e2.page), 'BLOCKED', 'a bucket without CORS blocks');
+    await e2.context.close();
+  });
+
+  await test('embed-demo.html: the iframe embeds, and the JS API prints the verdict', async () => {
+    const context = await newContext(browser, { width: 1100, height: 1400 });
+    const page = await context.newPage();
+    await page.goto(baseUrl + 'embed-demo.html');
+    await page.waitForFunction(() => document.querySelector('[data-testid="api-verdict"]').textContent !== '…', null, { timeout: 15000 });
+    assertEq(await page.textContent(tid('api-verdict')), 'BLOCKED', 'verdict from the JS API');
+    const cons = await page.textContent(tid('api-console'));
+    assert(cons.startsWith("Access to fetch at 'https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.png' from origin 'https://staging.example.com' has been blocked by CORS policy"), cons);
+    assert((await page.textContent(tid('api-steps'))).includes('fail: '), 'the steps are printed');
+    assertEq(await page.locator('#app').count(), 0, 'the module mounts no app on a page without #app');
+    const frame = page.frameLocator(tid('embed-frame'));
+    await frame.locator(tid('verdict')).waitFor({ timeout: 15000 });
+    assertEq((await frame.locator(tid('verdict')).textContent()).trim(), 'BLOCKED', 'verdict in the iframe');
+    assertEq(await frame.locator('header.top').count(), 0, 'the iframe is in embed mode');
+    await page.screenshot({ path: path.join(out, 'embed-demo.png'), fullPage: true });
+    await context.close();
+  });
+
+  await test('the page runs under its strict Content-Security-Policy with no violation', async () => {
+    const { context, page } = await openApp(browser);
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert(csp && csp.includes("script-src 'self' 'wasm-unsafe-eval'") && !csp.includes('unsafe-inline') && !/'unsafe-eval'/.test(csp), `policy: ${csp}`);
+    assertEq(await page.locator('script:not([src])').count(), 0, 'no inline script');
+    assertEq(await page.locator('[style]').count(), 0, 'no inline style attribute');
+    // Exercise the app: editing, fix, presets, browsers.
+    await page.fill(tid('origin-input'), 'https://staging.example.com');
+    await page.click(tid('apply-fix'));
+    await page.selectOption(tid('preset-input'), 'lowercase-patch');
+    await page.selectOption(tid('browser-input'), 'firefox');
+    assertEq(JSON.stringify(await cspViolations(page)), '[]', 'violations while running');
+    // The policy is in force: an injected inline script is refused and reported.
+    const ran = await page.evaluate(async () => {
+      window.__inlineRan = false;
+      const s = document.createElement('script');
+      s.textContent = 'window.__inlineRan = true';
+      document.body.append(s);
+      await new Promise((r) => setTimeout(r, 100));
+      return window.__inlineRan;
+    });
+    assertEq(ran, false, 'an inline script does not run');
+    const v = await cspViolations(page);
+    assert(v.length === 1 && v[0].startsWith('script-src'), `the refusal is reported: ${JSON.stringify(v)}`);
+    // That refusal was provoked on purpose: it is not a failure of the page.
+    pageProblems = pageProblems.filter((p) => !p.includes('Content Security Policy'));
+    await context.close();
+  });
+
+  await test('keyboard only: Tab to the method, type, Tab on, the verdict follows; focus is visible', async () => {
+    const { context, page } = await openApp(browser);
+    let found = false;
+    for (let i = 0; i < 60 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate(() => document.activeElement?.dataset?.testid === 'method-input');
+    }
+    assert(found, 'Tab reaches the method field');
+    const outline = await page.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return [s.outlineStyle, s.outlineWidth];
+    });
+    assert(outline[0] !== 'none' && outline[1] !== '0px', `visible focus outline: ${outline}`);
+    await page.screenshot({ path: path.join(out, 'keyboard-focus-1280.png') });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('DELETE');
+    await page.keyboard.press('Tab');
+    assertEq(await page.inputValue(tid('method-input')), 'DELETE', 'typed');
+    assertEq(await verdict(page), 'BLOCKED', 'DELETE is not allowed');
+    const next = await page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.dataset?.testid]);
+    assert(next[1] !== 'method-input', `focus moved on: ${next}`);
+    await context.close();
+  });
+}
+
 // ---------- main ----------
 
 let browser;
@@ -424,6 +619,7 @@ try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROME_ARGS });
   console.log(`e2e: ${baseUrl} in ${CHROMIUM} ${browser.version()}; screenshots in ${path.relative(process.cwd(), out) || '.'}`);
   await run(browser);
+  await more(browser);
 } catch (e) {
   results.push({ name: 'setup', ok: false });
   console.log(`FAIL setup\n      ${e && e.stack ? e.stack : e}`);
