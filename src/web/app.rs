@@ -7,7 +7,7 @@ use super::editor::ConfigEditor;
 use super::permalink;
 use super::permalink_codec::Fragment;
 use super::presets;
-use super::raw_http::RawHttp;
+use super::raw_http::{RawHttp, RawPane};
 use super::request_form::RequestForm;
 use super::sequence::Sequence;
 use super::state::{field_of, run, Action, Field, Inputs, ServerKind};
@@ -120,6 +120,29 @@ pub fn App() -> Html {
             .next(),
         _ => None,
     };
+    // The S3 rules passed over, with why, shown on hover of their line in the gutter.
+    let misses: Vec<(u32, String)> = match (&sim.result, inputs.server_kind) {
+        (Ok(t), ServerKind::S3) => t
+            .preflight
+            .as_ref()
+            .and_then(|p| p.response.as_ref())
+            .or(t.response.as_ref())
+            .and_then(|r| r.provenance.as_ref())
+            .map(|p| {
+                p.rejected_rules
+                    .iter()
+                    .filter_map(|m| {
+                        let line = m.span?.line;
+                        Some((
+                            line,
+                            format!("Rule {} did not match: {}", m.index + 1, m.reason),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
     let all_presets = use_memo((), |_| presets::all());
     let on_preset = {
@@ -146,6 +169,7 @@ pub fn App() -> Html {
             status={sim.config_status.clone()}
             error={config_error}
             warn_lines={warn_lines}
+            misses={misses}
             matched={matched_line.map(|l| (l, l))}
             fixed={inputs.before_fix.is_some()}
             on_undo={on_undo_fix}
@@ -197,6 +221,14 @@ pub fn App() -> Html {
         };
     }
 
+    // The script the page would run, for the request as it is now.
+    let script = super::state::scenario(&inputs)
+        .ok()
+        .map(|s| AttrValue::from(super::script_code::script_code(&s.request)));
+    let code_title = match inputs.api {
+        crate::scenario::Api::Fetch => AttrValue::Static("fetch()"),
+        crate::scenario::Api::Xhr => AttrValue::Static("XMLHttpRequest"),
+    };
     html! {
         <div class="app">
             <header class="top">
@@ -241,6 +273,14 @@ pub fn App() -> Html {
                     if let Some(trace) = shown {
                         <Sequence trace={trace.clone()} requests={inputs.sequence.clone()} on_clear={on_clear_sequence} />
                         { timeline(&trace) }
+                        if let Some(code) = script {
+                            <section class="card" aria-labelledby="code-h">
+                                <div class="card-head">
+                                    <h2 id="code-h">{ "The request in code" }</h2>
+                                </div>
+                                <RawPane title={code_title} testid="request-code" text={code} />
+                            </section>
+                        }
                         <section class={classes!("card", stale.then_some("stale"))} aria-labelledby="raw-h">
                             <div class="card-head">
                                 <h2 id="raw-h">{ "Raw HTTP" }</h2>

@@ -24,6 +24,9 @@ pub struct ConfigEditorProps {
     /// Lines with a lint finding, marked in the gutter.
     #[prop_or_default]
     pub warn_lines: Vec<u32>,
+    /// Rules S3 passed over, as (line, why): the gutter line shows why on hover.
+    #[prop_or_default]
+    pub misses: Vec<(u32, String)>,
     /// Whether a fix was just applied (the foot offers Undo).
     #[prop_or_default]
     pub fixed: bool,
@@ -96,8 +99,13 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 .is_some_and(|(a, b)| (a..=b).contains(&n32))
                 .then_some("ln--matched"),
         );
-        let title = (props.matched.is_some_and(|(a, _)| a == n32))
-            .then_some("The rule that answered starts here");
+        let miss = props.misses.iter().find(|(line, _)| *line == n32);
+        let class = classes!(class, miss.is_some().then_some("ln--missed"));
+        let title = if props.matched.is_some_and(|(a, _)| a == n32) {
+            Some("The rule that answered starts here".to_string())
+        } else {
+            miss.map(|(_, why)| why.clone())
+        };
         html! { <span {class} {title}>{ n }</span> }
     });
 

@@ -13,6 +13,7 @@ pub mod permalink_codec;
 pub mod presets;
 pub mod raw_http;
 pub mod request_form;
+pub mod script_code;
 pub mod sequence;
 pub mod state;
 pub mod timeline;

@@ -610,6 +610,25 @@ async function more(browser) {
   });
 }
 
+async function codeAndMisses(browser) {
+  await test('the request is shown as copyable code, and a passed-over S3 rule says why on hover', async () => {
+    const { context, page } = await openApp(browser);
+    await page.selectOption(tid('preset-input'), 's3-preflight-403');
+    assertEq(await verdict(page), 'BLOCKED', 'the preset is blocked');
+    const code = await page.locator(tid('request-code')).textContent();
+    assert(code.includes('await fetch("https://my-bucket.s3.us-east-1.amazonaws.com/uploads/old.png"'), `fetch code: ${code}`);
+    assert(code.includes('method: "DELETE"'), `method in the code: ${code}`);
+    const missed = page.locator('.gutter .ln--missed');
+    assertEq(await missed.count(), 1, 'one passed-over rule');
+    const why = await missed.first().getAttribute('title');
+    assert(why && why.startsWith('Rule 1 did not match:') && why.includes('DELETE'), `why: ${why}`);
+    await page.selectOption(tid('api-input'), 'xhr');
+    const xhr = await page.locator(tid('request-code')).textContent();
+    assert(xhr.includes('xhr.open("DELETE"'), `xhr code: ${xhr}`);
+    await context.close();
+  });
+}
+
 // ---------- main ----------
 
 let browser;
@@ -620,6 +639,7 @@ try {
   console.log(`e2e: ${baseUrl} in ${CHROMIUM} ${browser.version()}; screenshots in ${path.relative(process.cwd(), out) || '.'}`);
   await run(browser);
   await more(browser);
+  await codeAndMisses(browser);
 } catch (e) {
   results.push({ name: 'setup', ok: false });
   console.log(`FAIL setup\n      ${e && e.stack ? e.stack : e}`);
