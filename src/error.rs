@@ -57,6 +57,9 @@ pub struct Spanned<T> {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// The last answer as (byte offset, line index, column): parsers ask for spans in
+    /// increasing order, so the next one is usually counted on from here.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -64,7 +67,11 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
     }
 
     /// The span of byte `offset` (clamped to the text and to a character boundary).
@@ -73,13 +80,26 @@ impl<'a> LineIndex<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let (last_offset, last_line, last_column) = self.last.get();
+        let next_start = self.line_starts.get(last_line + 1).copied();
+        let (line, column) = if offset >= last_offset && next_start.is_none_or(|n| offset < n) {
+            // Same line, further on: count only the characters in between.
+            let between = self
+                .text
+                .get(last_offset..offset)
+                .map_or(0, |s| s.chars().count());
+            (last_line + 1, last_column + between)
+        } else {
+            let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+            let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+            let column = self
+                .text
+                .get(line_start..offset)
+                .map_or(0, |s| s.chars().count())
+                + 1;
+            (line, column)
+        };
+        self.last.set((offset, line - 1, column));
         Span {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -268,6 +288,16 @@ mod tests {
                 let span = index.span(offset);
                 assert_eq!(span, Span::at_offset(text, offset));
                 assert_eq!(index.offset(span), Some(offset));
+            }
+        }
+        // Backwards and jumping around, as error paths ask, give the same answers.
+        for offset in (0..=text.len()).rev().chain([3, 0, 9, 2, 12]) {
+            if text.is_char_boundary(offset) {
+                assert_eq!(
+                    index.span(offset),
+                    Span::at_offset(text, offset),
+                    "{offset}"
+                );
             }
         }
         assert_eq!(index.indent(5), "  ");
