@@ -234,6 +234,34 @@ impl LambdaUrlServer {
 
     /// The configured origin entry that allows `origin`, if any: `*` or an exact origin
     /// (compared case-insensitively).
+    /// The headers Lambda adds to every CORS answer, preflight or not: the request's Origin
+    /// echoed (whatever the matching entry, `*` included) and, when allowed, credentials.
+    fn add_origin_and_credentials(
+        cors: &CorsFields,
+        entry: &Spanned<String>,
+        origin: &str,
+        r: &mut Response,
+        sources: &mut Vec<HeaderSource>,
+    ) {
+        r.headers.append("Access-Control-Allow-Origin", origin);
+        sources.push(HeaderSource {
+            header: "Access-Control-Allow-Origin".into(),
+            from: format!(
+                "Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)",
+                entry.value
+            ),
+            span: entry.span,
+        });
+        if cors.credentials() {
+            r.headers.append("Access-Control-Allow-Credentials", "true");
+            sources.push(HeaderSource {
+                header: "Access-Control-Allow-Credentials".into(),
+                from: "Cors.AllowCredentials: true".into(),
+                span: cors.allow_credentials.as_ref().and_then(|b| b.span),
+            });
+        }
+    }
+
     fn origin_entry<'c>(cors: &'c CorsFields, origin: &str) -> Option<&'c Spanned<String>> {
         cors.allow_origins.as_ref()?.iter().find(|o| {
             let o = o.value.trim();
@@ -297,24 +325,7 @@ impl Server for LambdaUrlServer {
                 }
                 Some(entry) => {
                     notes.push(unverified("Access-Control-Allow-Origin echoes the request's Origin even when AllowOrigins is [\"*\"] (the value reported in powertools-lambda-python#4163)"));
-                    r.headers
-                        .append("Access-Control-Allow-Origin", origin.clone());
-                    sources.push(HeaderSource {
-                        header: "Access-Control-Allow-Origin".into(),
-                        from: format!(
-                            "Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)",
-                            entry.value
-                        ),
-                        span: entry.span,
-                    });
-                    if cors.credentials() {
-                        r.headers.append("Access-Control-Allow-Credentials", "true");
-                        sources.push(HeaderSource {
-                            header: "Access-Control-Allow-Credentials".into(),
-                            from: "Cors.AllowCredentials: true".into(),
-                            span: cors.allow_credentials.as_ref().and_then(|b| b.span),
-                        });
-                    }
+                    Self::add_origin_and_credentials(cors, entry, &origin, &mut r, &mut sources);
                     if let Some(v) = CorsFields::joined(&cors.allow_methods) {
                         r.headers.append("Access-Control-Allow-Methods", v);
                         sources.push(HeaderSource {
@@ -420,24 +431,7 @@ impl Server for LambdaUrlServer {
                 )),
                 Some(entry) => {
                     let function_acao = r.headers.contains("access-control-allow-origin");
-                    r.headers
-                        .append("Access-Control-Allow-Origin", origin.clone());
-                    sources.push(HeaderSource {
-                        header: "Access-Control-Allow-Origin".into(),
-                        from: format!(
-                            "Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)",
-                            entry.value
-                        ),
-                        span: entry.span,
-                    });
-                    if cors.credentials() {
-                        r.headers.append("Access-Control-Allow-Credentials", "true");
-                        sources.push(HeaderSource {
-                            header: "Access-Control-Allow-Credentials".into(),
-                            from: "Cors.AllowCredentials: true".into(),
-                            span: cors.allow_credentials.as_ref().and_then(|b| b.span),
-                        });
-                    }
+                    Self::add_origin_and_credentials(cors, entry, &origin, &mut r, &mut sources);
                     if let Some(v) = CorsFields::joined(&cors.expose_headers) {
                         r.headers.append("Access-Control-Expose-Headers", v);
                         sources.push(HeaderSource {
