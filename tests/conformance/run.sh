@@ -13,4 +13,5 @@ fi
 
 (cd "$repo" && cargo build --quiet --features cli --bin cors-sim)
 
-exec node "$here/run.mjs" "$@"
+# Node 20 has WebSocket (for WebDriver BiDi) behind a flag; Node 22 has it by default.
+exec node --experimental-websocket --no-warnings=ExperimentalWarning "$here/run.mjs" "$@"

@@ -24,26 +24,26 @@ export function classify(f) {
 
   if (has('simulate')) return 'simulator-error';
   const con = problem('console');
-  if (con && typeof con.chromium === 'string' && typeof con.cors_sim === 'string') {
-    const a = HEADER_FIELD.exec(con.chromium);
+  if (con && typeof con.browser === 'string' && typeof con.cors_sim === 'string') {
+    const a = HEADER_FIELD.exec(con.browser);
     const b = HEADER_FIELD.exec(con.cors_sim);
-    if (a && b && a[1] !== b[1] && con.chromium.replace(a[1], b[1]) === con.cors_sim) {
+    if (a && b && a[1] !== b[1] && con.browser.replace(a[1], b[1]) === con.cors_sim) {
       return 'several-disallowed-headers-named-differently';
     }
-    if (con.cors_sim.includes("from origin 'null'") && con.chromium.replace(/from origin '[^']*'/, "from origin 'null'") === con.cors_sim) {
+    if (con.cors_sim.includes("from origin 'null'") && con.browser.replace(/from origin '[^']*'/, "from origin 'null'") === con.cors_sim) {
       return 'tainted-origin-in-console-line';
     }
   }
   const lines = problem('console_lines');
-  const chromeLines = lines && Array.isArray(lines.chromium) ? lines.chromium.join('\n') : '';
-  if (con && typeof con.chromium === 'string' && con.chromium.startsWith('Uncaught ') &&
-      typeof con.cors_sim === 'string' && con.cors_sim.replace('Uncaught (in promise) ', 'Uncaught ') === con.chromium) {
+  const chromeLines = lines && Array.isArray(lines.browser) ? lines.browser.join('\n') : '';
+  if (con && typeof con.browser === 'string' && con.browser.startsWith('Uncaught ') &&
+      typeof con.cors_sim === 'string' && con.cors_sim.replace('Uncaught (in promise) ', 'Uncaught ') === con.browser) {
     return 'xhr-exception-console-prefix';
   }
-  if (con && typeof con.chromium === 'string' && con.chromium.startsWith('Unsafe attempt to load URL')) {
+  if (con && typeof con.browser === 'string' && con.browser.startsWith('Unsafe attempt to load URL')) {
     return 'same-origin-mode-redirect-console';
   }
-  if (con && typeof con.chromium === 'string' && con.chromium.includes("Redirect location ''")) {
+  if (con && typeof con.browser === 'string' && con.browser.includes("Redirect location ''")) {
     return 'redirect-credentials-empty-hint';
   }
   if (chromeLines.includes('net::ERR_UNSAFE_REDIRECT')) return 'redirect-to-non-http-console';
@@ -54,7 +54,7 @@ export function classify(f) {
   if (requests(s).some((r) => r.mode === 'no-cors') && has('request_header.')) return 'no-cors-guard-combined-value';
   if (has('request_header.range')) return 'range-header-reserialized';
   const ctype = problem('request_header.content-type');
-  if (ctype && requests(s).some((r) => r.api === 'xhr') && /charset="?UTF-8/.test(String(ctype.chromium))) {
+  if (ctype && requests(s).some((r) => r.api === 'xhr') && /charset="?UTF-8/.test(String(ctype.browser))) {
     return 'xhr-charset-rewritten-to-utf8';
   }
   if (fields.some((x) => CLIENT_HINTS.some((h) => x.startsWith(`request_header.${h} (hop`)))) {
@@ -63,13 +63,13 @@ export function classify(f) {
   const acrh = problem('preflight.Access-Control-Request-Headers');
   if (acrh && (s.server.redirects || []).length) return 'client-hints-dropped-on-redirect';
   const jsErr = problem('js.error');
-  if (jsErr && /setRequestHeader/.test(String(jsErr.chromium))) return 'xhr-setrequestheader-message';
+  if (jsErr && /setRequestHeader/.test(String(jsErr.browser))) return 'xhr-setrequestheader-message';
   const pf = f.problems.find((p) => p.field === 'preflight_sent');
   const conditional = /^(if-none-match|if-modified-since|if-match|if-unmodified-since|if-range)$/i;
-  if (pf && pf.k > 0 && pf.chromium === true && requests(s).some((r) => (r.headers || []).some(([n]) => conditional.test(n)))) {
+  if (pf && pf.k > 0 && pf.browser === true && requests(s).some((r) => (r.headers || []).some(([n]) => conditional.test(n)))) {
     return 'preflight-cache-bypassed-for-conditional-headers';
   }
-  if (pf && pf.chromium === false && pf.cors_sim === true) {
+  if (pf && pf.browser === false && pf.cors_sim === true) {
     const req = requests(s)[pf.k] || r0;
     const bodiless = req.body == null || ['GET', 'HEAD'].includes(String(req.method).toUpperCase());
     if (req.api === 'xhr' && req.upload_listeners && bodiless) return 'xhr-upload-listener-without-body';

@@ -1,18 +1,15 @@
-// Field-by-field comparison of what Chromium did (server log, script's view, console) with the
-// Trace cors-sim predicted for browser `chrome`.
+// Field-by-field comparison of what a real engine did (server log, script's view, console) with
+// the Trace cors-sim predicted for that engine's browser model.
 
 import { headerPairs } from './servers.mjs';
 
-/** Console lines Chromium prints that are not part of any CORS failure; kept as notes. */
-export const NOISE = [
-  // A response that passed the CORS check but has a 4xx/5xx status.
-  { kind: 'status-line-on-allowed', re: /^Failed to load resource: the server responded with a status of \d+/ },
-  // XMLHttpRequest.setRequestHeader with a forbidden name (not attributable by URL anyway).
-  { kind: 'xhr-refused-unsafe-header', re: /^Refused to set unsafe header / },
-];
+function noiseKind(noise, text) {
+  return noise.find((n) => n.re.test(text))?.kind ?? null;
+}
 
-function noiseKind(text) {
-  return NOISE.find((n) => n.re.test(text))?.kind ?? null;
+/** `Uncaught (in promise) TypeError: …` → `TypeError: …` (see engines/firefox.mjs). */
+function withoutUncaughtPrefix(line) {
+  return line.replace(/^Uncaught (\(in promise\) )?/, '');
 }
 
 function hget(headers, name) {
@@ -41,13 +38,14 @@ function sortedSet(a) {
 }
 
 /**
- * Compares request k of a scenario. Returns { diffs: [{ field, chromium, cors_sim }], notes }.
- * `obs` = { result, log: [server log entries of k], console: [console entries of k] }.
+ * Compares request k of a scenario. Returns { diffs: [{ field, browser, cors_sim }], notes }.
+ * `obs` = { result, log: [server log entries of k], console: [console entries of k],
+ * uncaught: [lines] }. `engine` = { name, noise, uncaughtPrefixDropped }.
  */
-export function compareRequest(spec, trace, obs) {
+export function compareRequest(spec, trace, obs, engine) {
   const diffs = [];
   const notes = [];
-  const diff = (field, chromium, sim) => diffs.push({ field, chromium, cors_sim: sim });
+  const diff = (field, browser, sim) => diffs.push({ field, browser, cors_sim: sim });
   const r = obs.result || { settled: 'missing' };
   const api = spec.api ?? 'fetch';
 
@@ -55,7 +53,7 @@ export function compareRequest(spec, trace, obs) {
   const preflights = obs.log.filter((e) => e.kind === 'preflight');
   const simSent = !!trace.preflight && !trace.preflight.from_cache;
   if ((preflights.length > 0) !== simSent) diff('preflight_sent', preflights.length > 0, simSent);
-  if (preflights.length > 1) notes.push(`Chromium sent ${preflights.length} preflights (the trace shows one)`);
+  if (preflights.length > 1) notes.push(`${engine.name} sent ${preflights.length} preflights (the trace shows one)`);
   if (preflights.length > 0 && simSent) {
     const last = preflights[preflights.length - 1];
     const h = trace.preflight.request.headers;
@@ -100,12 +98,12 @@ export function compareRequest(spec, trace, obs) {
   }
 
   // 4. Outcome and what script saw.
-  const chromeAllowed = r.settled === 'resolved' || r.settled === 'load';
+  const browserAllowed = r.settled === 'resolved' || r.settled === 'load';
   const simAllowed = trace.outcome === 'allowed';
   if (!['resolved', 'load', 'rejected', 'error', 'threw'].includes(r.settled)) {
     diff('js.settled', r.settled, trace.outcome);
-  } else if (chromeAllowed !== simAllowed) {
-    diff('outcome', chromeAllowed ? 'allowed' : 'blocked', trace.outcome);
+  } else if (browserAllowed !== simAllowed) {
+    diff('outcome', browserAllowed ? 'allowed' : 'blocked', trace.outcome);
   }
   const js = trace.js || {};
   if (r.settled === 'resolved') {
@@ -120,7 +118,7 @@ export function compareRequest(spec, trace, obs) {
     // trace's js.error (a description for XHR), only that there is one.
     if (js.error == null || js.status !== 0) diff('js.error', 'XHR error event, status 0', js.error);
   }
-  if (chromeAllowed && simAllowed) {
+  if (browserAllowed && simAllowed) {
     const a = sortedSet(r.headers || []);
     const b = sortedSet((trace.readable_headers || []).map((h) => h.toLowerCase()));
     if (JSON.stringify(a) !== JSON.stringify(b)) diff('readable_headers', a, b);
@@ -129,7 +127,7 @@ export function compareRequest(spec, trace, obs) {
   // 5. Console lines.
   const lines = [];
   for (const c of obs.console) {
-    const kind = noiseKind(c.text);
+    const kind = noiseKind(engine.noise, c.text);
     if (kind) notes.push(`console (${kind}): ${c.text}`);
     else lines.push(c.text);
   }
@@ -141,11 +139,11 @@ export function compareRequest(spec, trace, obs) {
     // records the "Uncaught …" line Chromium prints for it.
     if (lines.length) diff('console_lines', lines, []);
     if (obs.uncaught) {
+      const expect = (l) => (engine.uncaughtPrefixDropped ? withoutUncaughtPrefix(l) : l);
       const first = obs.uncaught[0] ?? null;
-      if (first !== blocked.console) diff('console', first, blocked.console);
-      if (JSON.stringify(obs.uncaught) !== JSON.stringify(blocked.console_lines)) {
-        diff('console_lines', obs.uncaught, blocked.console_lines);
-      }
+      if (first !== expect(blocked.console)) diff('console', first, expect(blocked.console));
+      const lines = blocked.console_lines.map(expect);
+      if (JSON.stringify(obs.uncaught) !== JSON.stringify(lines)) diff('console_lines', obs.uncaught, lines);
     }
   } else if (blocked) {
     // The main line is the CORS line; when Chromium prints none (a refused redirect), it is

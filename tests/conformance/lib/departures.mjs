@@ -1,7 +1,7 @@
-// Where Chromium does not do what the Fetch standard says. Two sources of "what the standard
+// Where a real engine does not do what the Fetch standard says. Two sources of "what the standard
 // says": the fixture cases (browser-cases.json, from WPT and the spec: their `expected`) and
 // the curated scenarios of scenarios/departures.json (their `spec`). Each difference is a
-// place where Chromium departs from the standard (or where the expectation is wrong).
+// place where the engine departs from the standard (or where the expectation is wrong).
 // Informative: it never fails the run; docs/CONFORMANCE.md tabulates it.
 
 import { headerPairs } from './servers.mjs';
@@ -19,12 +19,12 @@ function hget(headers, name) {
 }
 
 /** Normalizes both shapes to { outcome, preflight_sent, acrm, acrh, readable_headers, final_headers }. */
-function expectation(r) {
+function expectation(r, model) {
   if (r.spec) return r.spec;
   const e = r.expected;
   if (!e) return null;
   return {
-    outcome: e.browser_outcomes?.chrome ?? e.outcome,
+    outcome: e.browser_outcomes?.[model] ?? e.outcome,
     preflight_sent: e.preflight_sent,
     acrm: e.preflight_request ? e.preflight_request['Access-Control-Request-Method'] ?? null : undefined,
     acrh: e.preflight_request ? e.preflight_request['Access-Control-Request-Headers'] ?? null : undefined,
@@ -32,17 +32,18 @@ function expectation(r) {
   };
 }
 
-export function fixtureDepartures(runnable) {
+/** `model`: the engine's browser model (`chrome`, `firefox`, `safari`). */
+export function fixtureDepartures(runnable, model) {
   const out = [];
   for (const r of runnable) {
-    const e = expectation(r);
-    if (!e || !r.chromium) continue;
+    const e = expectation(r, model);
+    if (!e || !r.observed) continue;
     // The scenario's request; for a sequence, its last request.
     const k = (r.scenario.sequence || []).length;
-    const result = r.chromium.results[k];
+    const result = r.observed.results[k];
     if (!result) continue;
-    const log = r.chromium.server_log.filter((x) => x.seq === k);
-    const add = (field, expected, chromium) => out.push({ n: r.n, id: r.id, note: r.note, field, expected, chromium });
+    const log = r.observed.server_log.filter((x) => x.seq === k);
+    const add = (field, expected, browser) => out.push({ n: r.n, id: r.id, note: r.note, field, expected, browser });
     const allowed = result.settled === 'resolved' || result.settled === 'load';
     if (e.outcome && e.outcome !== (allowed ? 'allowed' : 'blocked')) add('outcome', e.outcome, allowed ? 'allowed' : 'blocked');
     const pf = log.filter((x) => x.kind === 'preflight');

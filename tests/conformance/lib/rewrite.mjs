@@ -63,13 +63,14 @@ function makeValueRewriter(map) {
 }
 
 /**
- * Rewrites one scenario. Returns `{ scenario }` or `{ skip: reason }`.
+ * Rewrites one scenario for the engine whose model is `model` (`chrome`, `firefox`, `safari`).
+ * Returns `{ scenario }` or `{ skip: reason }`.
  * `local` = { A, B, C, D }: the local origins (`http://localhost:47801`, …).
  */
-export function rewriteScenario(input, n, local) {
+export function rewriteScenario(input, n, local, model = 'chrome') {
   const s = structuredClone(input);
-  if (s.browser && s.browser !== 'chrome') return { skip: `browser ${s.browser}: this suite runs Chromium only` };
-  s.browser = 'chrome';
+  // Scenarios are engine-neutral: each engine runs them all against its own model.
+  s.browser = model;
   const server = s.server || {};
   if (server.kind !== 'custom') {
     return { skip: `server kind ${server.kind}: only literal (custom) responses can be served locally` };

@@ -1,8 +1,14 @@
 // Runs in the harness page (http://localhost:A/). `runBatch(jobs, concurrency)` makes each
 // job's requests with fetch() or XMLHttpRequest exactly as the scenario says, and returns what
-// script saw. `window.__begin(n, k)` is a Playwright binding: it tells the harness that request
-// k of scenario n starts now (server log and console lines after it belong to k).
+// script saw. `window.__begin(n, k)` tells the harness that request k of scenario n starts now
+// (server log and console lines after it belong to k): in Chromium it is a Playwright binding;
+// in a self-driving page (`/?drive=1`, Firefox and WebKit) it is a request to the harness
+// server followed by a console marker, because those engines' console lines reach the harness
+// only as a stream (WebDriver BiDi events, MiniBrowser's stderr) and the marker is what splits
+// that stream into scenarios.
 'use strict';
+
+const MARK = '__cors_sim';
 
 function makeBody(body) {
   if (body == null) return undefined;
@@ -156,3 +162,47 @@ window.runUncaught = function runUncaught(r) {
   }
   return new Promise((resolve) => setTimeout(resolve, 100));
 };
+
+// ---- Self-driving mode (`/?drive=1`) ----------------------------------------------------
+// The page asks the harness server for work (`GET /__next`, answered when there is some),
+// does it, and posts the results back (`POST /__done`). Work items:
+//   { kind: 'batch', id, jobs, concurrency }   → runBatch, results posted back
+//   { kind: 'uncaught', id, n, request }        → runUncaught after a marker
+//   { kind: 'stop' }                            → the page logs the end marker and stops
+function drivenBegin(n, k) {
+  return fetch('/__begin?n=' + n + '&k=' + k, { cache: 'no-store' }).then(() => {
+    console.log(MARK + ' begin ' + n + ' ' + k);
+  });
+}
+
+async function drive() {
+  window.__begin = drivenBegin;
+  console.log(MARK + ' ready');
+  for (;;) {
+    let item;
+    try {
+      item = await (await fetch('/__next', { cache: 'no-store' })).json();
+    } catch (e) {
+      console.log(MARK + ' harness-error ' + e);
+      return;
+    }
+    if (item.kind === 'stop') break;
+    let results = null;
+    if (item.kind === 'batch') {
+      results = await window.runBatch(item.jobs, item.concurrency);
+    } else if (item.kind === 'uncaught') {
+      console.log(MARK + ' uncaught ' + item.n);
+      await window.runUncaught(item.request);
+    }
+    // Let the last request's console lines arrive before the next item starts.
+    await sleep(item.settle_ms ?? 50);
+    await fetch('/__done?id=' + item.id, { method: 'POST', body: JSON.stringify(results), cache: 'no-store' });
+  }
+  console.log(MARK + ' stopped');
+}
+
+if (/[?&]drive=1(&|$)/.test(location.search)) {
+  window.addEventListener('load', () => {
+    drive();
+  });
+}

@@ -159,10 +159,13 @@ export class Registry {
 }
 
 /**
- * Starts one server. `page` answers `/` and `/runner.js` (the harness page); every server
- * answers `/c/<n>/…` from the registry.
+ * Starts one server. `page` answers `/` and `/runner.js` (the harness page); `control`, when
+ * given, answers the page's own `/__…` requests (a self-driving page asks it for work and posts
+ * results back; it may answer with a promise). Every server answers `/c/<n>/…` from the
+ * registry (`registry()` is asked on each request, so one run can use a fresh registry per
+ * engine).
  */
-export function startServer({ name, port, registry, page }) {
+export function startServer({ name, port, registry, page, control }) {
   const sockets = new Set();
   const server = net.createServer((sock) => {
     sockets.add(sock);
@@ -183,23 +186,27 @@ export function startServer({ name, port, registry, page }) {
       req.body = buf.subarray(end + 4, end + 4 + cl);
       buf = buf.subarray(end + 4 + cl);
       let literal;
-      if (page && (req.target === '/' || req.target.startsWith('/?'))) {
+      if (control && req.target.startsWith('/__')) {
+        literal = control(req);
+      } else if (page && (req.target === '/' || req.target.startsWith('/?'))) {
         literal = { status: 200, headers: [['Content-Type', 'text/html; charset=utf-8']], body: page.html };
       } else if (page && req.target === '/runner.js') {
         literal = { status: 200, headers: [['Content-Type', 'text/javascript; charset=utf-8']], body: page.runner };
       } else {
-        literal = registry.answer(req, name);
+        literal = registry().answer(req, name);
       }
-      const { bytes, framed } = responseBytes(literal, req.method);
-      if (framed) {
-        busy = true;
-        sock.write(bytes, () => {
-          busy = false;
-          pump();
-        });
-      } else {
-        sock.end(bytes);
-      }
+      busy = true;
+      Promise.resolve(literal).then((answer) => {
+        const { bytes, framed } = responseBytes(answer, req.method);
+        if (framed) {
+          sock.write(bytes, () => {
+            busy = false;
+            pump();
+          });
+        } else {
+          sock.end(bytes);
+        }
+      });
     };
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);

@@ -1,4 +1,4 @@
-// One headless Chromium for the whole run (playwright-core, no browser download: it drives
+// Chromium: one headless Chromium for the whole run (playwright-core, no browser download: it drives
 // /usr/bin/chromium). Scenarios run in batches, one page load per batch, several requests in
 // flight at once; every console message is kept with its arrival order so it can be
 // attributed to a scenario (by the unique `/c/<n>/` path in its text, or else in its source
@@ -23,7 +23,38 @@ export const CHROMIUM_ARGS = [
 
 const PATH_RE = /\/c\/(\d+)\//;
 
-export async function launch(executablePath) {
+/**
+ * The engine interface every driver in this directory has (see run.mjs):
+ * `{ name, model, version, run(jobs, pageUrl, registry, opts), close() }`, where `run` returns
+ * `{ results, console, uncaught, unattributed }`.
+ */
+export async function start({ env }) {
+  const executablePath = env.CORS_SIM_CHROMIUM ?? '/usr/bin/chromium';
+  const browser = await launch(executablePath);
+  return {
+    name: 'Chromium',
+    model: 'chrome',
+    version: browser.version,
+    networkError: 'TypeError: Failed to fetch',
+    noise: CHROMIUM_NOISE,
+    async run(jobs, pageUrl, registry, { batchSize, concurrency, onBatch, uncaughtJobs }) {
+      const observed = await runJobs(browser.context, pageUrl, jobs, registry, { batchSize, concurrency, onBatch });
+      const uncaught = await runUncaught(browser.context, pageUrl, uncaughtJobs(observed.results));
+      return { ...observed, uncaught };
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Console lines Chromium prints that are not part of any CORS failure; kept as notes. */
+const CHROMIUM_NOISE = [
+  // A response that passed the CORS check but has a 4xx/5xx status.
+  { kind: 'status-line-on-allowed', re: /^Failed to load resource: the server responded with a status of \d+/ },
+  // XMLHttpRequest.setRequestHeader with a forbidden name (not attributable by URL anyway).
+  { kind: 'xhr-refused-unsafe-header', re: /^Refused to set unsafe header / },
+];
+
+async function launch(executablePath) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'cors-sim-conformance-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
@@ -56,7 +87,7 @@ async function browserVersion(context) {
  * { results: Map n → [per-request result], console: Map n → [{ seq, type, text, url }],
  *   unattributed: [...] }.
  */
-export async function runJobs(context, pageUrl, jobs, registry, { batchSize = 100, concurrency = 6, onBatch } = {}) {
+async function runJobs(context, pageUrl, jobs, registry, { batchSize = 100, concurrency = 6, onBatch } = {}) {
   const results = new Map();
   const consoleByN = new Map();
   const unattributed = [];
@@ -103,7 +134,7 @@ export async function runJobs(context, pageUrl, jobs, registry, { batchSize = 10
  * without catching, one at a time, and returns Map n → the uncaught-exception console line as
  * DevTools prints it: `Uncaught[ (in promise)] <Error>: <message>` (the stack left out).
  */
-export async function runUncaught(context, pageUrl, jobs) {
+async function runUncaught(context, pageUrl, jobs) {
   const out = new Map();
   if (!jobs.length) return out;
   const page = await context.newPage();
