@@ -177,6 +177,9 @@ function drivenBegin(n, k) {
 
 async function drive() {
   window.__begin = drivenBegin;
+  // The document's URL is `<origin>/`, as in Chromium's runs: engines name it in some lines
+  // (Firefox's "Content at <URL> may not load data from …").
+  history.replaceState(null, '', '/');
   console.log(MARK + ' ready');
   for (;;) {
     let item;

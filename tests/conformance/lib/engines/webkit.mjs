@@ -61,7 +61,12 @@ export async function start({ env }) {
     model: 'safari',
     version: version.replace(/^WebKitGTK\s*/, ''),
     networkError: 'TypeError: Load failed',
-    noise: [],
+    noise: [
+      // XMLHttpRequest.setRequestHeader with a forbidden name, as in Chromium.
+      { kind: 'xhr-refused-unsafe-header', re: /^Refused to set unsafe header / },
+      // XMLHttpRequest.send(ArrayBuffer): a deprecation notice about the body.
+      { kind: 'xhr-arraybuffer-deprecated', re: /^ArrayBuffer is deprecated in XMLHttpRequest\.send\(\)/ },
+    ],
     control: (req) => driver?.control(req),
     async run(jobs, pageUrl, reg, opts) {
       driver = new Driver(reg, 'webkit');
