@@ -24,6 +24,9 @@ pub struct Failure {
     /// Other values the engine may quote instead of `param`, when which one it names is not
     /// predictable (Chrome naming one of several disallowed headers).
     pub others: Vec<String>,
+    /// A second failure the engine reports for the same response (Firefox re-checks a
+    /// redirected preflight).
+    pub also: Option<Box<Failure>>,
 }
 
 impl Failure {
@@ -33,6 +36,7 @@ impl Failure {
             param: param.into(),
             explanation,
             others: Vec::new(),
+            also: None,
         }
     }
 }

@@ -35,10 +35,61 @@ impl Engine {
 
     /// Chromium and WebKit hold request headers in a map, so repeated names are combined into
     /// one `a, b` value before any check (browser-cors.md §2 item 3, observed in Chromium 156);
-    /// Firefox 153 checks repeated lines one by one and lists a repeated unsafe name twice in
-    /// `Access-Control-Request-Headers` (`x-dup,x-dup`).
+    /// Firefox 153's fetch() checks repeated lines one by one and lists a repeated unsafe name
+    /// twice in `Access-Control-Request-Headers` (`x-dup,x-dup`). (XMLHttpRequest combines in
+    /// `setRequestHeader` in every engine, before this matters.)
     pub fn combines_repeated_request_headers(self) -> bool {
         self.0 != Browser::Firefox
+    }
+
+    /// XHR `send()` sets the upload listener flag's preflight only when there is a body (XHR
+    /// #the-send()-method); Firefox 153 and WebKitGTK 2.50 preflight whenever an upload
+    /// listener is registered, GET without a body included (observed by the conformance suite).
+    pub fn upload_listeners_need_a_body(self) -> bool {
+        self.0 == Browser::Chrome
+    }
+
+    /// Firefox 153 and WebKitGTK 2.50 preflight a redirect's target again whenever the request
+    /// needed a preflight, even when its new method and headers would not need one (a PUT
+    /// turned into GET by a 303 is preflighted as GET); Chromium decides again from scratch
+    /// (observed by the conformance suite).
+    pub fn preflights_every_hop_once_preflighted(self) -> bool {
+        self.0 != Browser::Chrome
+    }
+
+    /// Firefox 153 sends a redirected request's preflight with the page's origin even after a
+    /// redirect tainted the origin (the actual request then carries `Origin: null`); WebKit
+    /// sends `null`, as the standard says (observed by the conformance suite).
+    pub fn preflight_keeps_page_origin(self) -> bool {
+        self.0 == Browser::Firefox
+    }
+
+    /// Whether a response that fails the CORS check clears the preflight cache entry it used
+    /// (Fetch #main-fetch, Gecko `RemoveEntries`). Chromium 156 and WebKitGTK 2.50 keep it: the
+    /// next request is not preflighted again (observed by the conformance suite).
+    pub fn failed_response_clears_preflight_cache(self) -> bool {
+        self.0 == Browser::Firefox
+    }
+
+    /// WebKitGTK 2.50 sends a header value's non-ASCII characters UTF-8 encoded (`é` goes out
+    /// as the bytes C3 A9); Chromium and Firefox send each character as one byte, as the
+    /// standard's byte strings say (observed by the conformance suite). Safari's own network
+    /// stack was not observed.
+    pub fn sends_header_values_as_utf8(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
+    /// The console line for an exception script did not catch: Chrome and Firefox's consoles
+    /// print `Uncaught (in promise) ` before a rejected promise's error and `Uncaught ` before
+    /// a thrown one; WebKit prints `Unhandled Promise Rejection: ` before a rejection and the
+    /// bare error for a throw (observed in WebKitGTK 2.50).
+    pub fn uncaught_line(self, api: Api, text: &str) -> String {
+        match (self.0, api) {
+            (Browser::Safari, Api::Fetch) => format!("Unhandled Promise Rejection: {text}"),
+            (Browser::Safari, Api::Xhr) => text.to_string(),
+            (_, Api::Fetch) => format!("Uncaught (in promise) {text}"),
+            (_, Api::Xhr) => format!("Uncaught {text}"),
+        }
     }
 
     /// Firefox 153 preflights an `Accept` value holding any non-ASCII byte; Chromium follows

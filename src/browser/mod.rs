@@ -13,5 +13,6 @@ pub mod mime;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod safelist;
+pub mod webkit_headers;
 
 pub use fetch::fetch;

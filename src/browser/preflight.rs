@@ -225,7 +225,18 @@ fn check(
     } else {
         run_cors_check(notes)?;
         if response.is_redirect() {
-            return Err(redirect_failure());
+            let mut refused = redirect_failure();
+            if browser == Browser::Firefox {
+                // Firefox then checks the redirect response once more as if from an opaque
+                // origin, and reports that failure too (observed in Firefox 153: "does not
+                // match ‘<ACAO>’" after "external redirect not allowed").
+                if let Err(again) =
+                    cors_check(engine, response, &Origin::Opaque, asked.include_credentials)
+                {
+                    refused.failure.also = Some(Box::new(again));
+                }
+            }
+            return Err(refused);
         }
         notes.push(status_check(response)?);
     }
@@ -317,15 +328,14 @@ fn check(
         failures.push(name);
     }
     if let Some(first) = failures.first() {
-        // Safari quotes the name as the script wrote it; Chrome and Firefox lowercase it.
+        // Chrome and Firefox lowercase the name. WebKit names the first refused header in
+        // its header map's order, spelled its own way (see `webkit_headers`).
         let param = match browser {
-            Browser::Safari => asked
-                .author_headers
-                .iter()
-                .map(|(n, _)| n)
-                .find(|n| n.eq_ignore_ascii_case(first))
-                .unwrap_or(first)
-                .to_string(),
+            Browser::Safari => super::webkit_headers::first_in_map_order(
+                &asked.author_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                |n| failures.iter().any(|f| f.eq_ignore_ascii_case(n)),
+            )
+            .unwrap_or_else(|| first.to_string()),
             _ => first.to_string(),
         };
         let listed = if response.headers.contains("access-control-allow-headers") {

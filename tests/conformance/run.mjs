@@ -30,6 +30,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry, startServer } from './lib/servers.mjs';
+import { json } from './lib/driven.mjs';
 import { rewriteScenario } from './lib/rewrite.mjs';
 import { fixtureScenarios } from './lib/fixtures.mjs';
 import { generateScenarios } from './lib/generate.mjs';
@@ -57,7 +58,9 @@ const ENGINES = { chromium, firefox, webkit };
  * `state.control` its self-driving page's control hook (both change per engine). */
 async function startServers(state) {
   const registry = () => state.registry;
-  const control = (req) => state.control?.(req) ?? { status: 404, headers: [['Content-Length', '0']], body: '' };
+  // Chromium's page is driven by Playwright: it is told not to drive itself.
+  const control = (req) =>
+    state.control?.(req) ?? (req.target === '/__mode' ? json({ drive: false }) : { status: 404, headers: [['Content-Length', '0']], body: '' });
   const page = {
     html:
       '<!doctype html><html><head><meta charset="utf-8"><title>cors-sim conformance</title>' +

@@ -131,6 +131,8 @@ export function compareRequest(spec, trace, obs, engine) {
     if (kind) notes.push(`console (${kind}): ${c.text}`);
     else lines.push(c.text);
   }
+  // What the engine's console capture can show of a predicted line.
+  const shown = (l) => (engine.consoleEndsAtNul && typeof l === 'string' ? l.split('\u0000')[0] : l);
   const blocked = trace.blocked;
   const invalidRequest = blocked && blocked.reason === 'invalid_request';
   if (invalidRequest) {
@@ -139,7 +141,7 @@ export function compareRequest(spec, trace, obs, engine) {
     // records the "Uncaught …" line Chromium prints for it.
     if (lines.length) diff('console_lines', lines, []);
     if (obs.uncaught) {
-      const expect = (l) => (engine.uncaughtPrefixDropped ? withoutUncaughtPrefix(l) : l);
+      const expect = (l) => shown(engine.uncaughtPrefixDropped ? withoutUncaughtPrefix(l) : l);
       const first = obs.uncaught[0] ?? null;
       if (first !== expect(blocked.console)) diff('console', first, expect(blocked.console));
       const lines = blocked.console_lines.map(expect);

@@ -1,4 +1,4 @@
-// The harness side of a self-driving page (runner.js, `/?drive=1`), for engines that cannot be
+// The harness side of a self-driving page (runner.js), for engines that cannot be
 // scripted the way Playwright scripts Chromium: Firefox (geckodriver, WebDriver BiDi) and
 // WebKitGTK (MiniBrowser, which has no automation that reports console messages).
 //
@@ -11,7 +11,7 @@ const MARK = /^__cors_sim (\w+)(?: (\d+))?(?: (\d+))?/;
 const PATH_RE = /\/c\/(\d+)\//;
 
 /** A JSON answer the page can read on a kept-alive connection. */
-function json(value) {
+export function json(value) {
   const body = JSON.stringify(value ?? null);
   return {
     status: 200,
@@ -40,6 +40,8 @@ export class Driver {
   control = (req) => {
     const u = new URL(req.target, 'http://harness');
     switch (u.pathname) {
+      case '/__mode':
+        return json({ drive: true });
       case '/__begin':
         this.registry.begin(Number(u.searchParams.get('n')), Number(u.searchParams.get('k')));
         return json({});

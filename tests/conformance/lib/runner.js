@@ -2,7 +2,7 @@
 // job's requests with fetch() or XMLHttpRequest exactly as the scenario says, and returns what
 // script saw. `window.__begin(n, k)` tells the harness that request k of scenario n starts now
 // (server log and console lines after it belong to k): in Chromium it is a Playwright binding;
-// in a self-driving page (`/?drive=1`, Firefox and WebKit) it is a request to the harness
+// in a self-driving page (Firefox and WebKit) it is a request to the harness
 // server followed by a console marker, because those engines' console lines reach the harness
 // only as a stream (WebDriver BiDi events, MiniBrowser's stderr) and the marker is what splits
 // that stream into scenarios.
@@ -163,7 +163,7 @@ window.runUncaught = function runUncaught(r) {
   return new Promise((resolve) => setTimeout(resolve, 100));
 };
 
-// ---- Self-driving mode (`/?drive=1`) ----------------------------------------------------
+// ---- Self-driving mode ----------------------------------------------------
 // The page asks the harness server for work (`GET /__next`, answered when there is some),
 // does it, and posts the results back (`POST /__done`). Work items:
 //   { kind: 'batch', id, jobs, concurrency }   → runBatch, results posted back
@@ -177,9 +177,6 @@ function drivenBegin(n, k) {
 
 async function drive() {
   window.__begin = drivenBegin;
-  // The document's URL is `<origin>/`, as in Chromium's runs: engines name it in some lines
-  // (Firefox's "Content at <URL> may not load data from …").
-  history.replaceState(null, '', '/');
   console.log(MARK + ' ready');
   for (;;) {
     let item;
@@ -204,8 +201,14 @@ async function drive() {
   console.log(MARK + ' stopped');
 }
 
-if (/[?&]drive=1(&|$)/.test(location.search)) {
-  window.addEventListener('load', () => {
-    drive();
-  });
-}
+// The harness server says whether this page drives itself (it answers `/__mode` only while
+// a self-driven engine runs), so the document's URL stays `<origin>/`: engines name it in
+// some console lines (Firefox's "Content at <URL> may not load data from …").
+window.addEventListener('load', () => {
+  fetch('/__mode', { cache: 'no-store' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((mode) => {
+      if (mode && mode.drive) drive();
+    })
+    .catch(() => {});
+});

@@ -1,5 +1,5 @@
 // Firefox ESR (Debian `firefox-esr`), headless, driven by geckodriver (built from crates.io)
-// over WebDriver BiDi. The page drives itself (runner.js `?drive=1`); this driver only starts
+// over WebDriver BiDi. The page drives itself (runner.js); this driver only starts
 // the browser, opens the page and listens to BiDi `log.entryAdded`, which carries every
 // console message with exactly the Web Console's text (CORS errors come as `javascript`
 // entries of level `error`).
@@ -80,7 +80,7 @@ export async function start({ env }) {
     control: (req) => driver?.control(req),
     async run(jobs, url, reg, opts) {
       driver = new Driver(reg, 'firefox');
-      await bidi.send('browsingContext.navigate', { context, url: `${url}?drive=1`, wait: 'none' });
+      await bidi.send('browsingContext.navigate', { context, url, wait: 'none' });
       return runDriven(driver, stream, jobs, opts);
     },
     async close() {

@@ -1,5 +1,5 @@
 // WebKitGTK (Debian `libwebkit2gtk-4.1-0`), Safari's engine: its `MiniBrowser` under Xvfb. The
-// page drives itself (runner.js `?drive=1`). With
+// page drives itself (runner.js). With
 // `--enable-write-console-messages-to-stdout=true` every console message is written to the
 // browser's output as `[<url>:<line>:<col>: ]CONSOLE [<SOURCE> ]<LEVEL> <text>` (console.log
 // has no source word); that output is
@@ -61,6 +61,8 @@ export async function start({ env }) {
     model: 'safari',
     version: version.replace(/^WebKitGTK\s*/, ''),
     networkError: 'TypeError: Load failed',
+    // MiniBrowser writes a console message as a C string: a NUL in it ends the line there.
+    consoleEndsAtNul: true,
     noise: [
       // XMLHttpRequest.setRequestHeader with a forbidden name, as in Chromium.
       { kind: 'xhr-refused-unsafe-header', re: /^Refused to set unsafe header / },
@@ -70,7 +72,7 @@ export async function start({ env }) {
     control: (req) => driver?.control(req),
     async run(jobs, pageUrl, reg, opts) {
       driver = new Driver(reg, 'webkit');
-      browser = startProcess(binary, ['--enable-write-console-messages-to-stdout=true', `${pageUrl}?drive=1`], {
+      browser = startProcess(binary, ['--enable-write-console-messages-to-stdout=true', pageUrl], {
         env: childEnv,
         onLine,
         name: 'MiniBrowser',
