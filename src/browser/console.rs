@@ -179,7 +179,7 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
                 Some(again) => firefox_lines(ctx, again).0,
                 None => with_status("CORS preflight response did not succeed", &status.to_string()),
             });
-        } else if (300..400).contains(&status) {
+        } else if f.on_redirect {
             // A redirected preflight that fails its CORS check ends twice (observed).
             lines.push(did_not_succeed.clone());
         }

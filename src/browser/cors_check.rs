@@ -27,6 +27,8 @@ pub struct Failure {
     /// A second failure the engine reports for the same response (Firefox re-checks a
     /// redirected preflight).
     pub also: Option<Box<Failure>>,
+    /// The failing response was a redirect (Firefox ends such a failed preflight twice).
+    pub on_redirect: bool,
 }
 
 impl Failure {
@@ -37,6 +39,7 @@ impl Failure {
             explanation,
             others: Vec::new(),
             also: None,
+            on_redirect: false,
         }
     }
 }

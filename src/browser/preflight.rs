@@ -67,6 +67,8 @@ pub struct Asked<'a> {
     pub author_headers: &'a HeaderList,
     /// The page origin.
     pub origin: &'a Origin,
+    /// The URL the preflight went to (a redirect's Location resolves against it).
+    pub url: &'a url::Url,
     /// Whether credentials mode is `include` (the preflight itself never carries credentials,
     /// but its checks use the actual request's mode).
     pub include_credentials: bool,
@@ -216,7 +218,10 @@ fn check(
                 ));
                 Ok(())
             }
-            Err(f) => Err(failed("Preflight fails the CORS check", f, &check_source)),
+            Err(mut f) => {
+                f.on_redirect = response.is_redirect();
+                Err(failed("Preflight fails the CORS check", f, &check_source))
+            }
         }
     };
     if engine.preflight_status_before_allow_origin() {
@@ -226,10 +231,15 @@ fn check(
         run_cors_check(notes)?;
         if response.is_redirect() {
             let mut refused = redirect_failure();
-            if browser == Browser::Firefox {
-                // Firefox then checks the redirect response once more as if from an opaque
-                // origin, and reports that failure too (observed in Firefox 153: "does not
-                // match ‘<ACAO>’" after "external redirect not allowed").
+            let location = response.headers.get("location").unwrap_or_default();
+            let cross_origin_location = asked
+                .url
+                .join(&location)
+                .is_ok_and(|to| !Origin::of_url(&to).same_origin(&Origin::of_url(asked.url)));
+            if browser == Browser::Firefox && cross_origin_location {
+                // Toward another origin, Firefox then checks the redirect response once more
+                // as from an opaque origin, and reports that failure too (observed in Firefox
+                // 153: "does not match ‘<ACAO>’" after "external redirect not allowed").
                 if let Err(again) =
                     cors_check(engine, response, &Origin::Opaque, asked.include_credentials)
                 {
