@@ -7,6 +7,8 @@
 #   trunk 0.21.14                         (0.22 needs a newer rustc than this project's 1.85+)
 #   wasm-bindgen-cli = Cargo.lock's wasm-bindgen version (Trunk and the test runner need equal versions)
 #   chromium + chromium-driver            (Debian; headless browser for the wasm and e2e tests)
+#   firefox-esr, xvfb, libwebkit2gtk-4.1-0 (Debian; Firefox and WebKitGTK's MiniBrowser for the
+#                                         conformance suite) and geckodriver 0.37.1 (crates.io)
 #   tests/e2e/node_modules                (npm ci: binaryen 132's wasm-opt, playwright-core)
 #
 # Callers put tests/e2e/node_modules/.bin and ~/.cargo/bin first on PATH (see scripts/env.sh).
@@ -14,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+GECKODRIVER_VERSION=0.37.1
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [[ -n $WASM_BINDGEN_VERSION ]] || { echo "install-tools: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
 
@@ -59,6 +62,19 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The conformance suite's other engines: Firefox ESR (driven by geckodriver over WebDriver
+# BiDi) and WebKitGTK's MiniBrowser, which needs an X display (Xvfb).
+MINIBROWSER=/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
+if ! command -v firefox-esr >/dev/null 2>&1 || ! command -v Xvfb >/dev/null 2>&1 || [[ ! -x $MINIBROWSER ]]; then
+  log "installing Debian firefox-esr, xvfb and libwebkit2gtk-4.1-0"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr xvfb libwebkit2gtk-4.1-0 >/dev/null
+fi
+if ! has geckodriver "geckodriver $GECKODRIVER_VERSION"; then
+  log "installing geckodriver $GECKODRIVER_VERSION (about 3 minutes)"
+  cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
+fi
+
 # wasm-opt from npm binaryen 132 (Debian's binaryen 108 cannot read the wasm rustc emits) and
 # playwright-core (drives /usr/bin/chromium; downloads no browser), pinned by package-lock.json.
 if ! has wasm-opt "version_132" || [[ ! -d tests/e2e/node_modules/playwright-core ]]; then
@@ -66,4 +82,4 @@ if ! has wasm-opt "version_132" || [[ ! -d tests/e2e/node_modules/playwright-cor
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-log "$(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version) | $(chromium --version 2>/dev/null) | $(chromedriver --version | cut -d' ' -f1-2)"
+log "$(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version) | $(chromium --version 2>/dev/null) | $(chromedriver --version | cut -d' ' -f1-2) | $(firefox-esr --version 2>/dev/null) | $(geckodriver --version | head -n1)"

@@ -52,8 +52,9 @@ done
 section "fuzz smoke (cargo fuzz, nightly): each target briefly, from its seeds"
 bash scripts/fuzz-smoke.sh
 
-section "conformance: every fixture and generated scenario against real Chromium"
-CORS_SIM_COUNT="${CORS_SIM_COUNT:-500}" bash tests/conformance/run.sh
+section "conformance: every fixture and generated scenario against real Chromium, Firefox and WebKit"
+CORS_SIM_COUNT="${CORS_SIM_COUNT:-500}" CORS_SIM_ENGINES="${CORS_SIM_ENGINES:-chromium,firefox,webkit}" \
+  bash tests/conformance/run.sh
 
 section "end-to-end (tests/e2e/e2e.mjs, headless Chromium)"
 node tests/e2e/e2e.mjs --dist dist --out target/e2e

@@ -177,7 +177,10 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
             // when it fails, else that the preflight did not succeed (observed in Firefox 153).
             lines.push(match &f.also {
                 Some(again) => firefox_lines(ctx, again).0,
-                None => with_status("CORS preflight response did not succeed", &status.to_string()),
+                None => with_status(
+                    "CORS preflight response did not succeed",
+                    &status.to_string(),
+                ),
             });
         } else if f.on_redirect {
             // A redirected preflight that fails its CORS check ends twice (observed).
@@ -199,7 +202,10 @@ fn safari_cannot_load(ctx: &Context<'_>) -> String {
         Api::Fetch => "Fetch API",
         Api::Xhr => "XMLHttpRequest",
     };
-    format!("{api} cannot load {} due to access control checks.", ctx.url)
+    format!(
+        "{api} cannot load {} due to access control checks.",
+        ctx.url
+    )
 }
 
 /// The lines for a redirect the engine refuses to follow: its CORS check failed, or its

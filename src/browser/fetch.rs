@@ -425,12 +425,35 @@ impl<'a> Run<'a> {
         }
         if self.api == Api::Xhr && spec.upload_listeners && has_body {
             self.use_preflight_flag = true;
+            let bodiless = spec.body.is_none() || matches!(self.method.as_str(), "GET" | "HEAD");
+            let (detail, source) = if bodiless {
+                (
+                    format!("An event listener on xhr.upload was registered before send(). The standard sets the use-CORS-preflight flag only when there is a body to upload; {} sets it anyway, so a cross-origin request is always preflighted.", self.browser().display_name()),
+                    "Engine behaviour (observed in Firefox 153 and WebKitGTK 2.50); XHR #the-send()-method (upload listener flag)",
+                )
+            } else {
+                (
+                    "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".to_string(),
+                    "XHR #the-send()-method (upload listener flag)",
+                )
+            };
             self.step(
                 Phase::Page,
                 "Upload listeners force a preflight",
                 StepResult::Info,
-                "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".into(),
-                "XHR #the-send()-method (upload listener flag)",
+                detail,
+                source,
+            );
+        }
+        if self.engine.sends_header_values_as_utf8()
+            && self.headers.iter().any(|(_, v)| !v.is_ascii())
+        {
+            self.step(
+                Phase::Page,
+                "Non-ASCII header values go out as UTF-8",
+                StepResult::Warn,
+                "Header values are byte strings, but WebKit encodes a character above U+007F as two bytes on the wire (é is sent as C3 A9; a server reading ISO-8859-1 sees Ã©). The CORS decision still counts one byte per character. Seen in WebKitGTK; Safari's own network stack was not observed and may differ.".into(),
+                "WebKit behaviour (observed in WebKitGTK 2.50); Fetch #concept-header-value",
             );
         }
         if self.include {
@@ -565,8 +588,16 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "XMLHttpRequest rewrites the charset",
                 StepResult::Info,
-                format!("With a string body, send() sends Content-Type: {out} instead of {ct}."),
-                "XHR #the-send()-method (charset becomes UTF-8)",
+                format!("With a string body, send() sends Content-Type: {out} instead of {ct}.{}", match (self.decision_headers.is_some(), quoted && self.browser() != Browser::Chrome) {
+                    (true, _) => " Firefox decides on the preflight from the value the script set.",
+                    (false, true) => " WebKit decides on the preflight from the value it sends.",
+                    _ => "",
+                }),
+                if quoted && self.browser() != Browser::Chrome {
+                    "XHR #the-send()-method (charset becomes UTF-8); engine behaviour (observed in Firefox 153 and WebKitGTK 2.50): the MIME type is re-serialized"
+                } else {
+                    "XHR #the-send()-method (charset becomes UTF-8)"
+                },
             );
             self.headers.set("content-type", out);
         }
@@ -659,7 +690,9 @@ impl<'a> Run<'a> {
         };
         let mut lines = vec![line.clone()];
         if self.browser() == Browser::Safari && after_redirect {
-            lines.push(format!("Fetch API cannot load {url} due to access control checks."));
+            lines.push(format!(
+                "Fetch API cannot load {url} due to access control checks."
+            ));
         }
         self.step(
             Phase::Page,
@@ -792,10 +825,22 @@ impl<'a> Run<'a> {
     /// The author's request with the browser's Origin header, as sent.
     fn actual_request(&self, with_origin: bool) -> Request {
         let mut headers = self.headers.clone();
-        if self.browser() == Browser::Chrome {
-            // Chromium's network stack re-serializes a single byte range it can parse
-            // (`bytes = 0-10`, `Bytes=0-10` go out as `bytes=0-10`), after the CORS decision
-            // was made on the script's value (observed in Chromium 156).
+        // Chromium's HTTP cache re-serializes a single byte range it can parse (`bytes = 0-10`,
+        // `Bytes=0-10` go out as `bytes=0-10`), after the CORS decision was made on the
+        // script's value; it handles ranges only for GET, and not beside a validation header
+        // (`HttpCache::Transaction`: "we don't support ranges and validation headers").
+        // Observed in Chromium 156 by the conformance suite, seeds 1 and 7.
+        let validation = [
+            "if-modified-since",
+            "if-none-match",
+            "if-unmodified-since",
+            "if-match",
+            "if-range",
+        ];
+        if self.browser() == Browser::Chrome
+            && self.method == "GET"
+            && !validation.iter().any(|h| headers.contains(h))
+        {
             if let Some(canonical) = headers.get("range").and_then(|v| canonical_range(&v)) {
                 headers.set("range", canonical);
             }
@@ -808,9 +853,17 @@ impl<'a> Run<'a> {
             // the last value goes out; with a body, the upload stream then sets the first value
             // (FetchDriver `GetFirst("content-type")`). Observed in Firefox 153 by the
             // conformance suite.
-            let values: Vec<String> = headers.get_all("content-type").map(str::to_string).collect();
-            let with_body = self.spec.body.is_some() && !matches!(self.method.as_str(), "GET" | "HEAD");
-            let sent = if with_body { values.first() } else { values.last() };
+            let values: Vec<String> = headers
+                .get_all("content-type")
+                .map(str::to_string)
+                .collect();
+            let with_body =
+                self.spec.body.is_some() && !matches!(self.method.as_str(), "GET" | "HEAD");
+            let sent = if with_body {
+                values.first()
+            } else {
+                values.last()
+            };
             if let Some(v) = sent.cloned() {
                 headers.set("content-type", v);
             }
@@ -993,12 +1046,7 @@ impl<'a> Run<'a> {
         };
         self.first_preflight_names
             .get_or_insert_with(|| unsafe_headers.names.clone());
-        let request = preflight_request(
-            &url,
-            &self.method,
-            &asked_names,
-            &self.preflight_origin(),
-        );
+        let request = preflight_request(&url, &self.method, &asked_names, &self.preflight_origin());
         match lookup {
             Lookup::Hit { valid_until } => {
                 self.step(
@@ -1396,11 +1444,15 @@ impl<'a> Run<'a> {
                 "",
                 "More than 20 redirects.".into(),
             );
+            let detail = match self.browser() {
+                Browser::Safari => "Fetch gives up after 20 redirects. The console line is WebKitGTK's (its libsoup network layer); Safari's own network stack may word it differently, which was not observed.",
+                _ => "Fetch gives up after 20 redirects.",
+            };
             self.step(
                 Phase::Actual,
                 "Too many redirects",
                 StepResult::Fail,
-                "Fetch gives up after 20 redirects.".into(),
+                detail.into(),
                 "Fetch #http-redirect-fetch (redirect count is 20)",
             );
             self.trace.redirects.push(Hop { request, response });
@@ -1475,8 +1527,16 @@ impl<'a> Run<'a> {
                     Phase::Actual,
                     "Origin becomes null",
                     StepResult::Warn,
-                    format!("The request moved from {current_origin} to another origin, {next_origin}, so its origin is tainted: it now sends Origin: null, and only Access-Control-Allow-Origin: null or * can allow it."),
-                    "Fetch #concept-request-tainted-origin",
+                    if self.engine.preflight_keeps_page_origin() {
+                        format!("The request moved from {current_origin} to another origin, {next_origin}, so its origin is tainted: it now sends Origin: null, and only Access-Control-Allow-Origin: null or * can allow it. Firefox still sends (and checks) a preflight with the page's origin.")
+                    } else {
+                        format!("The request moved from {current_origin} to another origin, {next_origin}, so its origin is tainted: it now sends Origin: null, and only Access-Control-Allow-Origin: null or * can allow it.")
+                    },
+                    if self.engine.preflight_keeps_page_origin() {
+                        "Fetch #concept-request-tainted-origin; Firefox behaviour (observed in Firefox 153): the preflight keeps the page's origin"
+                    } else {
+                        "Fetch #concept-request-tainted-origin"
+                    },
                 );
             }
             self.tainted = true;

@@ -342,7 +342,11 @@ fn check(
         // its header map's order, spelled its own way (see `webkit_headers`).
         let param = match browser {
             Browser::Safari => super::webkit_headers::first_in_map_order(
-                &asked.author_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &asked
+                    .author_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
                 |n| failures.iter().any(|f| f.eq_ignore_ascii_case(n)),
             )
             .unwrap_or_else(|| first.to_string()),

@@ -96,7 +96,10 @@ const COMMON: &[&str] = &[
 
 /// WebKit's spelling of a well-known header name (matched case-insensitively), if it is one.
 pub fn canonical(name: &str) -> Option<&'static str> {
-    COMMON.iter().copied().find(|c| c.eq_ignore_ascii_case(name))
+    COMMON
+        .iter()
+        .copied()
+        .find(|c| c.eq_ignore_ascii_case(name))
 }
 
 /// The first of `names` (author header names, in the script's order) that `pick` accepts, in
