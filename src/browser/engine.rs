@@ -79,6 +79,13 @@ impl Engine {
         self.0 == Browser::Safari
     }
 
+    /// WebKitGTK 2.50 redirects a DELETE to another origin as GET, whatever the status
+    /// (307 and 308 included); the standard keeps the method (observed by the conformance
+    /// suite; it comes from the libsoup port, so Safari may differ).
+    pub fn redirects_cross_origin_delete_as_get(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
     /// The console line for an exception script did not catch: Chrome and Firefox's consoles
     /// print `Uncaught (in promise) ` before a rejected promise's error and `Uncaught ` before
     /// a thrown one; WebKit prints `Unhandled Promise Rejection: ` before a rejection and the
@@ -95,6 +102,13 @@ impl Engine {
     /// Firefox 153 preflights an `Accept` value holding any non-ASCII byte; Chromium follows
     /// the spec's byte list, which lets `Accept: café` through (both observed).
     pub fn accept_rejects_non_ascii(self) -> bool {
+        self.0 == Browser::Firefox
+    }
+
+    /// Firefox refuses a `Content-Type` that is a list of types (any comma outside quotes);
+    /// Chromium and WebKit parse the whole value as one MIME type, where a comma may sit in a
+    /// parameter's value (observed by the conformance suite).
+    pub fn content_type_rejects_lists(self) -> bool {
         self.0 == Browser::Firefox
     }
 

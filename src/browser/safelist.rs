@@ -67,6 +67,22 @@ pub fn is_no_cors_safelisted_name(name: &str) -> bool {
     )
 }
 
+/// Whether `value` holds a comma that is not inside a quoted string.
+fn has_unquoted_comma(value: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in value.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Why one header is or is not CORS-safelisted, as words for the timeline.
 pub fn safelist_verdict(engine: Engine, name: &str, value: &str) -> Result<(), String> {
     let lower = name.to_ascii_lowercase();
@@ -105,6 +121,16 @@ pub fn safelist_verdict(engine: Engine, name: &str, value: &str) -> Result<(), S
                     "header content-type is not CORS-safelisted: its value holds a CORS-unsafe byte ({})",
                     first_unsafe_byte(bytes)
                 ));
+            }
+            // Gecko's `net_ParseRequestContentType` refuses a list of types: a comma outside a
+            // quoted string makes the value unsafe, even where the standard's MIME parser
+            // reads it as part of a parameter (observed in Firefox 153: XHR combines two
+            // Content-Type lines into `text/plain;charset=UTF-8, application/json`).
+            if engine.content_type_rejects_lists() && has_unquoted_comma(value) {
+                return Err(
+                    "header content-type is not CORS-safelisted in Firefox: its value is a list of types (it holds a comma)"
+                        .into(),
+                );
             }
             match parse_mime_type(value) {
                 None => {

@@ -87,9 +87,10 @@ export function compareRequest(spec, trace, obs, engine) {
       const wire = boundary(hget(actual[i].headers, name));
       const simRaw = hget(simHops[i].headers, name);
       const sim = boundary(simRaw === null ? null : simRaw.trim());
-      // Chromium adds its own Accept (`*/*`) and, for no-cors loads, its own Accept-Language
-      // when the script's header did not survive: then the wire must not carry the script's.
-      if ((name === 'accept' || name === 'accept-language') && sim === null && wire !== null) {
+      // Engines add headers of their own when the script's did not survive (Chromium's
+      // Accept `*/*` and, for no-cors loads, Accept-Language; Firefox's `Priority: u=4`):
+      // then the wire must not carry the script's value.
+      if ((engine.ownHeaders ?? ['accept', 'accept-language']).includes(name) && sim === null && wire !== null) {
         const authored = headerPairs(spec.headers).filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.trim());
         if (!authored.some((v) => v && wire.includes(v))) continue;
       }

@@ -77,6 +77,8 @@ export async function start({ env }) {
       { kind: 'xhr-xml-parsing-error', re: /^XML Parsing Error: / },
     ],
     uncaughtPrefixDropped: true,
+    // Headers Firefox sends by itself (`Priority` for HTTP/1.1 fetches too).
+    ownHeaders: ['accept', 'accept-language', 'priority'],
     control: (req) => driver?.control(req),
     async run(jobs, url, reg, opts) {
       driver = new Driver(reg, 'firefox');
