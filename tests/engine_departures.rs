@@ -1,0 +1,247 @@
+//! Where Firefox 153 ESR and WebKitGTK 2.50 (the `firefox` and `safari` models) depart from the
+//! Fetch standard or from Chromium, one test per behaviour the conformance suite observed
+//! (docs/CONFORMANCE.md, the Firefox and WebKit tables). The suite itself runs the real engines;
+//! these tests keep each rule from regressing in a plain `cargo test`.
+
+use cors_sim::{simulate_json, Outcome, Trace};
+use serde_json::{json, Value};
+
+const PAGE: &str = "http://app.example";
+const API: &str = "http://api.example";
+
+fn run(browser: &str, request: Value, server: Value) -> Trace {
+    let mut request = request;
+    request["origin"] = json!(PAGE);
+    let scenario = json!({"browser": browser, "request": request, "server": server});
+    simulate_json(&scenario.to_string()).expect("valid scenario")
+}
+
+fn allow_all_preflight() -> Value {
+    json!({"status": 204, "headers": [
+        ["Access-Control-Allow-Origin", "*"],
+        ["Access-Control-Allow-Methods", "PUT, DELETE"],
+        ["Access-Control-Allow-Headers", "x-custom, content-type, authorization"]]})
+}
+
+fn ok() -> Value {
+    json!({"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]})
+}
+
+fn header<'a>(headers: &'a cors_sim::http::HeaderList, name: &'a str) -> Option<String> {
+    headers.get(name)
+}
+
+fn preflight_header(t: &Trace, name: &str) -> Option<String> {
+    t.preflight
+        .as_ref()
+        .and_then(|p| header(&p.request.headers, name))
+}
+
+fn lines(t: &Trace) -> Vec<String> {
+    t.blocked
+        .as_ref()
+        .map(|b| b.console_lines.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn upload_listeners_preflight_without_a_body_except_in_chrome() {
+    let request =
+        json!({"url": format!("{API}/x"), "method": "GET", "api": "xhr", "upload_listeners": true});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(), "response": ok()});
+    for (browser, preflighted) in [("chrome", false), ("firefox", true), ("safari", true)] {
+        let t = run(browser, request.clone(), server.clone());
+        assert_eq!(t.preflight.is_some(), preflighted, "{browser}");
+    }
+}
+
+#[test]
+fn a_303_turning_put_into_get_is_preflighted_again_in_firefox_and_webkit() {
+    let request = json!({"url": format!("{API}/start"), "method": "PUT", "api": "fetch"});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(),
+        "redirects": [{"status": 303, "headers": [["Location", format!("{API}/next")], ["Access-Control-Allow-Origin", "*"]]}],
+        "response": ok()});
+    for (browser, method) in [("chrome", "PUT"), ("firefox", "GET"), ("safari", "GET")] {
+        let t = run(browser, request.clone(), server.clone());
+        assert_eq!(t.outcome, Outcome::Allowed, "{browser}");
+        // The last preflight sent: Chrome's is the first one (PUT); the others ask again.
+        assert_eq!(
+            preflight_header(&t, "access-control-request-method").as_deref(),
+            Some(method),
+            "{browser}"
+        );
+    }
+}
+
+#[test]
+fn firefox_preflights_a_tainted_request_with_the_page_origin() {
+    // api → cdn: the origin is tainted. Firefox's preflight still says the page's origin (and
+    // passes against it); the actual request says null, which ACAO * allows.
+    let request = json!({"url": format!("{API}/start"), "method": "PUT", "api": "fetch"});
+    let preflight = json!({"status": 204, "headers": [
+        ["Access-Control-Allow-Origin", PAGE], ["Access-Control-Allow-Methods", "PUT"]]});
+    let server = json!({"kind": "custom", "preflight": preflight,
+        "redirects": [{"status": 307, "headers": [["Location", "http://cdn.example/next"], ["Access-Control-Allow-Origin", PAGE]]}],
+        "response": ok()});
+    let firefox = run("firefox", request.clone(), server.clone());
+    assert_eq!(firefox.outcome, Outcome::Allowed);
+    assert_eq!(preflight_header(&firefox, "origin").as_deref(), Some(PAGE));
+    let sent = firefox.request.as_ref().expect("the actual request");
+    assert_eq!(header(&sent.headers, "origin").as_deref(), Some("null"));
+    let safari = run("safari", request, server);
+    assert_eq!(safari.outcome, Outcome::Blocked);
+    assert_eq!(preflight_header(&safari, "origin").as_deref(), Some("null"));
+}
+
+#[test]
+fn webkit_repeats_the_first_request_headers_after_a_redirect() {
+    // A 301 turns POST into GET and drops Content-Type; WebKit still asks for it.
+    let request = json!({"url": format!("{API}/start"), "method": "POST", "api": "fetch",
+        "headers": [["Content-Type", "application/json"]], "body": "{}"});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(),
+        "redirects": [{"status": 301, "headers": [["Location", format!("{API}/next")], ["Access-Control-Allow-Origin", "*"]]}],
+        "response": ok()});
+    let safari = run("safari", request.clone(), server.clone());
+    assert_eq!(
+        preflight_header(&safari, "access-control-request-headers").as_deref(),
+        Some("content-type")
+    );
+    let firefox = run("firefox", request, server);
+    assert_eq!(
+        preflight_header(&firefox, "access-control-request-headers"),
+        None
+    );
+}
+
+#[test]
+fn webkit_redirects_a_cross_origin_delete_as_get() {
+    let request = json!({"url": format!("{API}/start"), "method": "DELETE", "api": "fetch"});
+    let cross = json!({"kind": "custom", "preflight": allow_all_preflight(),
+        "redirects": [{"status": 308, "headers": [["Location", "http://cdn.example/next"], ["Access-Control-Allow-Origin", "*"]]}],
+        "response": ok()});
+    let same = json!({"kind": "custom", "preflight": allow_all_preflight(),
+        "redirects": [{"status": 308, "headers": [["Location", format!("{API}/next")], ["Access-Control-Allow-Origin", "*"]]}],
+        "response": ok()});
+    let method = |t: &Trace| t.request.as_ref().map(|r| r.method.clone());
+    assert_eq!(
+        method(&run("safari", request.clone(), cross.clone())).as_deref(),
+        Some("GET")
+    );
+    assert_eq!(
+        method(&run("safari", request.clone(), same)).as_deref(),
+        Some("DELETE")
+    );
+    assert_eq!(
+        method(&run("firefox", request.clone(), cross.clone())).as_deref(),
+        Some("DELETE")
+    );
+    assert_eq!(
+        method(&run("chrome", request, cross)).as_deref(),
+        Some("DELETE")
+    );
+}
+
+#[test]
+fn webkit_sends_non_ascii_header_values_as_utf8() {
+    let request = json!({"url": format!("{API}/x"), "method": "GET", "api": "fetch", "headers": [["Accept", "café"]]});
+    let server = json!({"kind": "custom", "response": ok()});
+    let wire = |b: &str| {
+        let t = run(b, request.clone(), server.clone());
+        header(&t.request.expect("sent").headers, "accept")
+    };
+    assert_eq!(wire("safari").as_deref(), Some("cafÃ©"));
+    assert_eq!(wire("chrome").as_deref(), Some("café"));
+}
+
+#[test]
+fn firefox_refuses_a_content_type_list() {
+    // XHR combines the two lines into `text/plain;charset=UTF-8, application/json`.
+    let request = json!({"url": format!("{API}/r"), "method": "HEAD", "api": "xhr",
+        "headers": [["Content-Type", "text/plain;charset=UTF-8"], ["Content-Type", "application/json"]]});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(), "response": ok()});
+    for (browser, preflighted) in [("chrome", false), ("firefox", true), ("safari", false)] {
+        let t = run(browser, request.clone(), server.clone());
+        assert_eq!(t.preflight.is_some(), preflighted, "{browser}");
+    }
+}
+
+#[test]
+fn firefox_fetch_sends_one_content_type_line() {
+    let request = |body: bool| {
+        let mut r = json!({"url": format!("{API}/x"), "method": if body { "POST" } else { "GET" }, "api": "fetch",
+            "headers": [["Content-Type", "text/plain;a=1"], ["Content-Type", "text/plain;a=2"]]});
+        if body {
+            r["body"] = json!("data");
+        }
+        r
+    };
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(), "response": ok()});
+    let wire = |body: bool| {
+        let t = run("firefox", request(body), server.clone());
+        header(&t.request.expect("sent").headers, "content-type")
+    };
+    assert_eq!(wire(true).as_deref(), Some("text/plain;a=1"));
+    assert_eq!(wire(false).as_deref(), Some("text/plain;a=2"));
+}
+
+#[test]
+fn uncaught_exception_lines_per_engine() {
+    let request =
+        json!({"url": format!("{API}/x"), "method": "PUT", "mode": "no-cors", "api": "fetch"});
+    let server = json!({"kind": "custom", "response": ok()});
+    let firefox = run("firefox", request.clone(), server.clone());
+    assert_eq!(
+        lines(&firefox),
+        ["Uncaught (in promise) TypeError: Window.fetch: Invalid request method PUT."]
+    );
+    let safari = run("safari", request, server.clone());
+    assert_eq!(
+        lines(&safari),
+        ["Unhandled Promise Rejection: TypeError: Method must be GET, POST or HEAD in no-cors mode."]
+    );
+    let xhr = json!({"url": format!("{API}/x"), "method": "GET", "api": "xhr", "headers": [["X-Bad", "a\nb"]]});
+    let safari = run("safari", xhr.clone(), server.clone());
+    assert_eq!(
+        lines(&safari),
+        ["SyntaxError: The string did not match the expected pattern."]
+    );
+    let firefox = run("firefox", xhr, server);
+    assert_eq!(
+        firefox.js.error.as_deref(),
+        Some("SyntaxError: Invalid header name.")
+    );
+}
+
+#[test]
+fn webkit_names_its_well_known_header_first() {
+    let request = json!({"url": format!("{API}/x"), "method": "POST", "api": "fetch", "body": "x",
+        "headers": [["X-Test", "1"], ["content-type", "application/json"]]});
+    let preflight = json!({"status": 204, "headers": [["Access-Control-Allow-Origin", "*"]]});
+    let server = json!({"kind": "custom", "preflight": preflight, "response": ok()});
+    let t = run("safari", request, server);
+    assert_eq!(
+        t.blocked.expect("blocked").console,
+        "Request header field Content-Type is not allowed by Access-Control-Allow-Headers."
+    );
+}
+
+#[test]
+fn refused_redirect_lines_per_engine() {
+    let request = json!({"url": format!("{API}/start"), "method": "GET", "api": "fetch"});
+    let server = json!({"kind": "custom",
+        "redirects": [{"status": 302, "headers": [["Location", "http://user:pass@cdn.example/next"], ["Access-Control-Allow-Origin", "*"]]}],
+        "response": ok()});
+    let safari = run("safari", request.clone(), server.clone());
+    assert_eq!(
+        lines(&safari),
+        [
+            "Cross-origin redirection to http://cdn.example/next denied by Cross-Origin Resource Sharing policy: redirection URL http://user:pass@cdn.example/next has credentials",
+            "Fetch API cannot load http://api.example/start due to access control checks."
+        ]
+    );
+    let firefox = run("firefox", request, server);
+    assert_eq!(
+        lines(&firefox),
+        ["Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://api.example/start. (Reason: CORS request did not succeed). Status code: (null)."]
+    );
+}
