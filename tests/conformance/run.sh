@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Differential conformance suite: cors-sim's chrome engine against real headless Chromium.
+# Differential conformance suite: cors-sim's browser models against real Chromium, Firefox ESR
+# and WebKitGTK (the engines come from scripts/install-tools.sh).
 # Installs the pinned playwright-core (npm ci) when needed, builds the CLI from this checkout,
 # then runs every runnable fixture and the seeded generated scenarios (see NOTES.md).
 set -euo pipefail
