@@ -82,4 +82,6 @@ if ! has wasm-opt "version_132" || [[ ! -d tests/e2e/node_modules/playwright-cor
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-log "$(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version) | $(chromium --version 2>/dev/null) | $(chromedriver --version | cut -d' ' -f1-2) | $(firefox-esr --version 2>/dev/null) | $(geckodriver --version | head -n1)"
+# geckodriver --version prints several lines (and panics if its pipe closes early): keep the first.
+gecko=$(geckodriver --version 2>/dev/null)
+log "$(trunk --version) | $(wasm-bindgen --version) | $(wasm-opt --version) | $(chromium --version 2>/dev/null) | $(chromedriver --version | cut -d' ' -f1-2) | $(firefox-esr --version 2>/dev/null) | ${gecko%%$'\n'*}"
