@@ -245,3 +245,74 @@ fn refused_redirect_lines_per_engine() {
         ["Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://api.example/start. (Reason: CORS request did not succeed). Status code: (null)."]
     );
 }
+
+#[test]
+fn conditional_requests_skip_the_preflight_cache_except_in_webkit() {
+    let request = json!({"origin": PAGE, "url": format!("{API}/r"), "method": "PUT", "api": "fetch",
+        "headers": [["If-None-Match", "\"a\""]]});
+    let mut later = request.clone();
+    later["at_seconds"] = json!(1);
+    for (browser, from_cache) in [("chrome", false), ("firefox", false), ("safari", true)] {
+        let scenario = json!({"browser": browser, "request": request, "sequence": [later],
+            "server": {"kind": "custom",
+                "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "*"],
+                    ["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Allow-Headers", "if-none-match"],
+                    ["Access-Control-Max-Age", "600"]]},
+                "response": ok()}});
+        let t = simulate_json(&scenario.to_string()).expect("valid scenario");
+        let second = t.sequence[0].preflight.as_ref().expect("a preflight step");
+        assert_eq!(second.from_cache, from_cache, "{browser}");
+    }
+}
+
+#[test]
+fn a_same_origin_request_that_would_need_a_preflight_is_preflighted_after_leaving() {
+    // OPTIONS with Content-Encoding to the page's origin, then a 303 (GET) to another origin.
+    let request = json!({"url": format!("{PAGE}/items"), "method": "OPTIONS", "api": "fetch",
+        "headers": [["Content-Encoding", "gzip"]], "body": {"kind": "blob"}});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(),
+        "redirects": [{"status": 303, "headers": [["Location", format!("{API}/next")]]}],
+        "response": ok()});
+    let chrome = run("chrome", request.clone(), server.clone());
+    assert!(chrome.preflight.is_none());
+    let firefox = run("firefox", request.clone(), server.clone());
+    assert_eq!(
+        preflight_header(&firefox, "access-control-request-method").as_deref(),
+        Some("GET")
+    );
+    assert_eq!(
+        preflight_header(&firefox, "access-control-request-headers"),
+        None
+    );
+    let safari = run("safari", request, server);
+    assert_eq!(
+        preflight_header(&safari, "access-control-request-headers").as_deref(),
+        Some("content-encoding")
+    );
+}
+
+#[test]
+fn no_cors_bodies_and_redirects_in_webkit() {
+    // The Blob's application/json passes the no-cors guard only in WebKit.
+    let blob = json!({"url": format!("{API}/upload"), "method": "POST", "mode": "no-cors", "api": "fetch",
+        "body": {"kind": "blob", "type": "application/json"}});
+    let server = json!({"kind": "custom", "response": {"status": 200, "headers": []}});
+    let content_type = |b: &str| {
+        let t = run(b, blob.clone(), server.clone());
+        header(&t.request.expect("sent").headers, "content-type")
+    };
+    assert_eq!(content_type("chrome"), None);
+    assert_eq!(content_type("firefox"), None);
+    assert_eq!(content_type("safari").as_deref(), Some("application/json"));
+    // A POST turned into GET by a 303 keeps its Origin header in WebKit.
+    let post = json!({"url": format!("{API}/x"), "method": "POST", "mode": "no-cors", "api": "fetch", "body": "data"});
+    let redirected = json!({"kind": "custom",
+        "redirects": [{"status": 303, "headers": [["Location", format!("{API}/next")]]}],
+        "response": {"status": 200, "headers": []}});
+    let origin = |b: &str| {
+        let t = run(b, post.clone(), redirected.clone());
+        header(&t.request.expect("sent").headers, "origin")
+    };
+    assert_eq!(origin("chrome"), None);
+    assert_eq!(origin("safari").as_deref(), Some(PAGE));
+}

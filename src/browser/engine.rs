@@ -86,6 +86,27 @@ impl Engine {
         self.0 == Browser::Safari
     }
 
+    /// Chromium and Firefox do not consult the preflight cache for a request with a
+    /// conditional header (`If-None-Match`, `If-Modified-Since`, `If-Match`,
+    /// `If-Unmodified-Since`, `If-Range`); WebKit does, as the standard says (observed by the
+    /// conformance suite).
+    pub fn skips_preflight_cache_for_conditional_requests(self) -> bool {
+        self.0 != Browser::Safari
+    }
+
+    /// WebKitGTK 2.50 keeps a no-cors request's `Origin` header on the next hop of a redirect,
+    /// even when the redirect turned a POST into a GET (observed by the conformance suite).
+    pub fn keeps_origin_header_across_redirects(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
+    /// In no-cors mode the body's own Content-Type goes through the headers' guard (Fetch
+    /// #dom-request), so `application/json` from a Blob is dropped; WebKitGTK 2.50 sends it
+    /// anyway (observed by the conformance suite).
+    pub fn body_type_skips_no_cors_guard(self) -> bool {
+        self.0 == Browser::Safari
+    }
+
     /// The console line for an exception script did not catch: Chrome and Firefox's consoles
     /// print `Uncaught (in promise) ` before a rejected promise's error and `Uncaught ` before
     /// a thrown one; WebKit prints `Unhandled Promise Rejection: ` before a rejection and the

@@ -142,6 +142,9 @@ export function compareRequest(spec, trace, obs, engine) {
     // records the "Uncaught …" line Chromium prints for it.
     if (lines.length) diff('console_lines', lines, []);
     if (obs.uncaught) {
+      // The second pass prints the request's notices again (WebKit's "Refused to set unsafe
+      // header" comes before the exception): they are notes here too.
+      obs.uncaught = obs.uncaught.filter((l) => !noiseKind(engine.noise, l));
       const expect = (l) => shown(engine.uncaughtPrefixDropped ? withoutUncaughtPrefix(l) : l);
       const first = obs.uncaught[0] ?? null;
       if (first !== expect(blocked.console)) diff('console', first, expect(blocked.console));
