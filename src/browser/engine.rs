@@ -94,8 +94,9 @@ impl Engine {
         self.0 != Browser::Safari
     }
 
-    /// WebKitGTK 2.50 keeps a no-cors request's `Origin` header on the next hop of a redirect,
-    /// even when the redirect turned a POST into a GET (observed by the conformance suite).
+    /// WebKitGTK 2.50 keeps a no-cors request's `Origin` header on the next hop of a redirect
+    /// within the same origin, even when the redirect turned a POST into a GET (observed by the
+    /// conformance suite; toward another origin it drops it, as the others do).
     pub fn keeps_origin_header_across_redirects(self) -> bool {
         self.0 == Browser::Safari
     }
