@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Arguments: what (`simple`, `preflighted`, `prepared-simple`, `prepared-preflighted`,
-//! `parse-xml`, `parse-json`), the number of rules (for the simulations), and the number of
+//! `parse-xml`, `parse-json`, `fix`, `lint`), the number of rules (for the simulations), and the number of
 //! iterations. The inputs are those of
 //! `benches/simulate.rs`.
 
@@ -45,6 +45,26 @@ fn main() {
                 black_box(
                     cors_sim::parse_policy(cors_sim::PolicyKind::S3, black_box(&text)).unwrap(),
                 );
+            }
+        }
+        "fix" | "lint" => {
+            // The web app's work when a keystroke blocks the request against 64 KB of rules.
+            let (xml, _) = inputs::configs_near_64_kb();
+            let xml = xml.replace("https://app.example.com<", "https://app.example.co<");
+            let scenario = inputs::preflighted(&xml);
+            let trace = cors_sim::simulate(&scenario).unwrap();
+            let Some(cors_sim::Policy::S3 {
+                config: Some(config),
+            }) = cors_sim::parse_policy(cors_sim::PolicyKind::S3, &xml).ok()
+            else {
+                panic!("the configuration parses");
+            };
+            for _ in 0..iterations {
+                if what == "fix" {
+                    black_box(cors_sim::advice::fix::fix_given(&scenario, &trace).unwrap());
+                } else {
+                    black_box(cors_sim::advice::lint(&config));
+                }
             }
         }
         other => panic!("unknown benchmark {other:?}"),

@@ -27,7 +27,7 @@ pub struct FixReport {
     pub outcome_after: Outcome,
     /// The change to make in the request instead, when the request is the problem.
     pub request_change: Option<String>,
-    /// How many candidate fixes were simulated.
+    /// How many candidate fixes were considered (the cheapest one that passes is chosen).
     pub candidates_considered: usize,
     /// Values added or changed by the chosen fix.
     pub cost: Option<usize>,
@@ -49,6 +49,11 @@ pub struct Candidate {
 /// Finds the smallest server change that makes `scenario`'s request pass.
 pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
     let before = crate::simulate(scenario)?;
+    fix_given(scenario, &before)
+}
+
+/// [`fix`] for a scenario the caller has already simulated: `before` is its trace.
+pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error> {
     if before.outcome == Outcome::Allowed {
         return Ok(FixReport {
             outcome_before: Outcome::Allowed,
@@ -61,7 +66,7 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             cost: None,
         });
     }
-    if let Some(change) = request_side_change(scenario, &before) {
+    if let Some(change) = request_side_change(scenario, before) {
         return Ok(FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
@@ -73,7 +78,7 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             cost: None,
         });
     }
-    let Some((original_text, candidates)) = simulated_candidates(scenario, &before)? else {
+    let Some((original_text, mut candidates)) = candidates(scenario, before)? else {
         return Ok(FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
@@ -86,13 +91,13 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
         });
     };
     let considered = candidates.len();
-    let mut best: Option<(Candidate, Trace)> = None;
-    for (candidate, after) in candidates {
-        let Some(after) = after else { continue };
-        if best.as_ref().is_none_or(|(b, _)| candidate.cost < b.cost) {
-            best = Some((candidate, after));
-        }
-    }
+    // The cheapest passing candidate wins, the earliest among equal costs. Trying them in that
+    // order and stopping at the first that passes finds it without simulating the others
+    // (against a 64 KB configuration each one is a full parse; there is one per rule).
+    candidates.sort_by_key(|c| c.cost);
+    let best = candidates
+        .into_iter()
+        .find_map(|c| simulate_candidate(scenario, &c).map(|after| (c, after)));
     Ok(match best {
         Some((c, after)) => FixReport {
             outcome_before: Outcome::Blocked,
@@ -126,25 +131,43 @@ pub fn simulated_candidates(
     scenario: &Scenario,
     before: &Trace,
 ) -> Result<Option<(String, Vec<(Candidate, Option<Trace>)>)>, Error> {
-    let (original_text, candidates) = match &scenario.server {
+    Ok(
+        candidates(scenario, before)?.map(|(original_text, candidates)| {
+            let simulated = candidates
+                .into_iter()
+                .map(|candidate| {
+                    let after = simulate_candidate(scenario, &candidate);
+                    (candidate, after)
+                })
+                .collect();
+            (original_text, simulated)
+        }),
+    )
+}
+
+/// The candidates for a blocked scenario, in preference order, with the original text;
+/// `None` when the provider has no fix generator.
+fn candidates(
+    scenario: &Scenario,
+    before: &Trace,
+) -> Result<Option<(String, Vec<Candidate>)>, Error> {
+    Ok(Some(match &scenario.server {
         ServerSpec::Custom { .. } => custom_candidates(scenario)?,
         ServerSpec::S3 { config, .. } => {
             super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), before)?
         }
         _ => return Ok(None),
-    };
-    let simulated = candidates
-        .into_iter()
-        .map(|candidate| {
-            let mut fixed = scenario.clone();
-            fixed.server = candidate.server.clone();
-            let after = crate::simulate(&fixed)
-                .ok()
-                .filter(|t| t.outcome == Outcome::Allowed);
-            (candidate, after)
-        })
-        .collect();
-    Ok(Some((original_text, simulated)))
+    }))
+}
+
+/// The trace of `scenario` with `candidate`'s server, when the request then passes.
+fn simulate_candidate(scenario: &Scenario, candidate: &Candidate) -> Option<Trace> {
+    // simulate() of the scenario with the candidate's server, without copying the scenario
+    // (and its configuration text) for each candidate.
+    crate::PreparedServer::new(&candidate.server)
+        .and_then(|server| crate::simulate_prepared(scenario, &server))
+        .ok()
+        .filter(|t| t.outcome == Outcome::Allowed)
 }
 
 /// A unified diff of two texts, labelled as the configuration before and after.

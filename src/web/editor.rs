@@ -72,11 +72,14 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
             }
         })
     };
-    // Keep the gutter aligned after every render too: typing can scroll the textarea.
+    let line_count = props.text.split('\n').count().max(1);
+    // Realign the gutter when it gains or loses lines (scrolling is followed by on_scroll).
+    // Not after every render: reading scrollTop forces a layout of the page, which with a
+    // 64 KB text in the textarea costs more than the render itself.
     {
         let textarea = textarea.clone();
         let gutter = gutter.clone();
-        use_effect(move || {
+        use_effect_with(line_count, move |_| {
             if let (Some(t), Some(g)) = (
                 textarea.cast::<HtmlTextAreaElement>(),
                 gutter.cast::<Element>(),
@@ -87,7 +90,6 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
     }
 
     let error_line = props.error.as_ref().and_then(|e| e.span).map(|s| s.line);
-    let line_count = props.text.split('\n').count().max(1);
     let gutter_lines = (1..=line_count).map(|n| {
         let n32 = u32::try_from(n).unwrap_or(u32::MAX);
         let class = classes!(
