@@ -78,7 +78,7 @@ pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error
             cost: None,
         });
     }
-    let Some((original_text, mut candidates)) = candidates(scenario, before)? else {
+    let Some((original_text, mut candidates)) = pending(scenario, before)? else {
         return Ok(FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
@@ -92,12 +92,14 @@ pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error
     };
     let considered = candidates.len();
     // The cheapest passing candidate wins, the earliest among equal costs. Trying them in that
-    // order and stopping at the first that passes finds it without simulating the others
-    // (against a 64 KB configuration each one is a full parse; there is one per rule).
-    candidates.sort_by_key(|c| c.cost);
-    let best = candidates
-        .into_iter()
-        .find_map(|c| simulate_candidate(scenario, &c).map(|after| (c, after)));
+    // order and stopping at the first that passes finds it without writing out or simulating
+    // the others (against a 64 KB configuration each is a 64 KB text and a full parse, and
+    // there is one per rule).
+    candidates.sort_by_key(Pending::cost);
+    let best = candidates.into_iter().find_map(|p| {
+        let c = p.candidate(scenario, &original_text);
+        simulate_candidate(scenario, &c).map(|after| (c, after))
+    });
     Ok(match best {
         Some((c, after)) => FixReport {
             outcome_before: Outcome::Blocked,
@@ -131,30 +133,57 @@ pub fn simulated_candidates(
     scenario: &Scenario,
     before: &Trace,
 ) -> Result<Option<(String, Vec<(Candidate, Option<Trace>)>)>, Error> {
-    Ok(
-        candidates(scenario, before)?.map(|(original_text, candidates)| {
-            let simulated = candidates
-                .into_iter()
-                .map(|candidate| {
-                    let after = simulate_candidate(scenario, &candidate);
-                    (candidate, after)
-                })
-                .collect();
-            (original_text, simulated)
-        }),
-    )
+    Ok(pending(scenario, before)?.map(|(original_text, pending)| {
+        let simulated = pending
+            .into_iter()
+            .map(|p| {
+                let candidate = p.candidate(scenario, &original_text);
+                let after = simulate_candidate(scenario, &candidate);
+                (candidate, after)
+            })
+            .collect();
+        (original_text, simulated)
+    }))
+}
+
+/// A candidate, or for S3 the plan of one whose text is written only when needed.
+enum Pending {
+    Ready(Candidate),
+    S3(super::fix_s3::Plan),
+}
+
+impl Pending {
+    fn cost(&self) -> usize {
+        match self {
+            Pending::Ready(c) => c.cost,
+            Pending::S3(p) => p.cost(),
+        }
+    }
+
+    /// The candidate, written out from the original configuration `text`.
+    fn candidate(self, scenario: &Scenario, text: &str) -> Candidate {
+        match self {
+            Pending::Ready(c) => c,
+            Pending::S3(p) => p.candidate(scenario, text),
+        }
+    }
 }
 
 /// The candidates for a blocked scenario, in preference order, with the original text;
 /// `None` when the provider has no fix generator.
-fn candidates(
-    scenario: &Scenario,
-    before: &Trace,
-) -> Result<Option<(String, Vec<Candidate>)>, Error> {
+fn pending(scenario: &Scenario, before: &Trace) -> Result<Option<(String, Vec<Pending>)>, Error> {
     Ok(Some(match &scenario.server {
-        ServerSpec::Custom { .. } => custom_candidates(scenario)?,
+        ServerSpec::Custom { .. } => {
+            let (text, candidates) = custom_candidates(scenario)?;
+            (text, candidates.into_iter().map(Pending::Ready).collect())
+        }
         ServerSpec::S3 { config, .. } => {
-            super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), before)?
+            let text = config.as_deref().unwrap_or("");
+            let plans = super::fix_s3::plans(scenario, text, before)?;
+            (
+                text.to_string(),
+                plans.into_iter().map(Pending::S3).collect(),
+            )
         }
         _ => return Ok(None),
     }))
