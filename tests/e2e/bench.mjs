@@ -92,27 +92,42 @@ async function jsApi(page, xml64, json64) {
       },
       server: { kind: 's3', config },
     });
-    // µs per call: the median over RUNS batches, each long enough for the timer's resolution.
-    const perCall = (fn) => {
-      for (let i = 0; i < 20; i++) fn(i);
-      let n = 1;
-      for (;;) {
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) fn(i);
-        if (performance.now() - t0 > 50) break;
-        n *= 2;
-      }
-      const runs = [];
+    // Each case gets a batch size long enough for the timer's resolution; then the batches
+    // of all cases are timed in turn, RUNS rounds, so that garbage collection and other load
+    // fall on every case alike, and each case reports the median of its rounds.
+    const cases = [];
+    const perCall = (label, fn) => cases.push([label, fn]);
+    const timeAll = () => {
+      const sized = cases.map(([label, fn]) => {
+        let n = 1;
+        for (;;) {
+          const t0 = performance.now();
+          for (let i = 0; i < n; i++) fn(i);
+          if (performance.now() - t0 > 30) break;
+          n *= 2;
+        }
+        return { label, fn, n, runs: [] };
+      });
       for (let r = 0; r < RUNS; r++) {
-        const t0 = performance.now();
-        for (let i = 0; i < n; i++) fn(i);
-        runs.push(((performance.now() - t0) * 1000) / n);
+        for (const c of sized) {
+          const t0 = performance.now();
+          for (let i = 0; i < c.n; i++) c.fn(i);
+          c.runs.push(((performance.now() - t0) * 1000) / c.n);
+        }
       }
-      runs.sort((a, b) => a - b);
-      return runs[Math.floor(runs.length / 2)];
+      return sized.map((c) => {
+        c.runs.sort((a, b) => a - b);
+        return [c.label, c.runs[Math.floor(c.runs.length / 2)], c.runs[0]];
+      });
     };
     const check = (trace) => { if (trace.outcome !== 'allowed') throw new Error('expected allowed'); };
-    const rows = [];
+    // One untimed pass over every case first, so that no case pays for the JIT or the heap
+    // growth of the ones before it.
+    for (const config of [xml1, xml64]) {
+      for (const preflighted of [false, true]) {
+        for (let i = 0; i < 20; i++) api.simulate(scenario(config + (i & 1 ? '\n' : ''), preflighted));
+      }
+    }
     for (const [label, config] of [['1 rule', xml1], [`64 KB XML, 100 rules`, xml64]]) {
       for (const preflighted of [false, true]) {
         const kind = preflighted ? 'preflighted PUT' : 'simple GET';
@@ -121,13 +136,13 @@ async function jsApi(page, xml64, json64) {
         // matches and every call parses.
         const alternate = [scenario(config, preflighted), scenario(config + '\n', preflighted)];
         check(api.simulate(same));
-        rows.push([`simulate, ${kind}, ${label}, same config each call (parsed once)`, perCall(() => api.simulate(same))]);
-        rows.push([`simulate, ${kind}, ${label}, new config text each call (parse + simulate)`, perCall((i) => api.simulate(alternate[i & 1]))]);
+        perCall(`simulate, ${kind}, ${label}, same config each call (parsed once)`, () => api.simulate(same));
+        perCall(`simulate, ${kind}, ${label}, new config text each call (parse + simulate)`, (i) => api.simulate(alternate[i & 1]));
       }
     }
-    rows.push([`parsePolicy, S3 XML, ${xml64.length} bytes`, perCall(() => api.parsePolicy('s3', xml64))]);
-    rows.push([`parsePolicy, s3api JSON, ${json64.length} bytes`, perCall(() => api.parsePolicy('s3', json64))]);
-    return rows;
+    perCall(`parsePolicy, S3 XML, ${xml64.length} bytes`, () => api.parsePolicy('s3', xml64));
+    perCall(`parsePolicy, s3api JSON, ${json64.length} bytes`, () => api.parsePolicy('s3', json64));
+    return timeAll();
   }, { ORIGIN, URL_, xml1: xmlConfig(1, [1]), xml64, json64, RUNS });
 }
 
@@ -227,8 +242,8 @@ try {
   const page = await ctx.newPage();
   await page.goto(baseUrl);
   await page.locator(tid('verdict')).waitFor({ timeout: 15000 });
-  console.log('JS API (wasm), µs per call');
-  for (const [what, us] of await jsApi(page, xml64, json64)) console.log(`  ${us.toFixed(1).padStart(9)} µs  ${what}`);
+  console.log('JS API (wasm), µs per call (median, min)');
+  for (const [what, med, min] of await jsApi(page, xml64, json64)) console.log(`  ${med.toFixed(1).padStart(9)} µs  (min ${min.toFixed(1)})  ${what}`);
   await ctx.close();
   console.log(`\nKeystroke to updated verdict, ${xml64.length}-byte XML configuration (100 rules) in the editor, ms (median, max)`);
   for (const [what, med, max] of await keystrokes(browser, baseUrl, xml64)) console.log(`  ${med.toFixed(1).padStart(7)} ms  (max ${max.toFixed(1)})  ${what}`);
