@@ -50,28 +50,44 @@ pub struct Spanned<T> {
     pub span: Option<Span>,
 }
 
-/// Turns byte offsets into spans and back, in O(log n) per lookup once the line starts are
-/// known: parsers ask for thousands of spans on a 64 KB document, so the linear
-/// [`Span::at_offset`] would be quadratic.
+/// The number of characters in UTF-8 `bytes`: those that do not continue a sequence.
+fn char_count(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        bytes.len()
+    } else {
+        bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+    }
+}
+
+/// Turns byte offsets into spans and back. Parsers ask for a span per value of a 64 KB
+/// document, almost always at increasing offsets, so the index counts on from its previous
+/// answer (one pass over the text in all); only a step backwards searches the line starts,
+/// which are found on first need, since most parses never step back.
 #[derive(Clone, Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
-    /// The last answer as (byte offset, line index, column): parsers ask for spans in
-    /// increasing order, so the next one is usually counted on from here.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last answer as (byte offset, 1-based line, 1-based column).
     last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
-    /// Indexes the line starts of `text`.
+    /// An index over `text`; nothing is scanned until a span is asked for.
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
             text,
-            line_starts,
-            last: std::cell::Cell::new((0, 0, 1)),
+            line_starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 1, 1)),
         }
+    }
+
+    /// The byte offset where each line starts.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// The span of byte `offset` (clamped to the text and to a character boundary).
@@ -80,26 +96,28 @@ impl<'a> LineIndex<'a> {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let (last_offset, last_line, last_column) = self.last.get();
-        let next_start = self.line_starts.get(last_line + 1).copied();
-        let (line, column) = if offset >= last_offset && next_start.is_none_or(|n| offset < n) {
-            // Same line, further on: count only the characters in between.
-            let between = self
-                .text
-                .get(last_offset..offset)
-                .map_or(0, |s| s.chars().count());
-            (last_line + 1, last_column + between)
+        let (last_offset, mut line, mut column) = self.last.get();
+        if offset >= last_offset {
+            // Forward: count the lines and characters between the previous answer and this one.
+            let between = &self.text.as_bytes()[last_offset..offset];
+            match memchr::memrchr(b'\n', between) {
+                None => column += char_count(between),
+                Some(last_newline) => {
+                    line += memchr::memchr_iter(b'\n', between).count();
+                    column = 1 + char_count(&between[last_newline + 1..]);
+                }
+            }
         } else {
-            let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-            let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-            let column = self
+            let starts = self.line_starts();
+            line = starts.partition_point(|&s| s <= offset).max(1);
+            let line_start = starts.get(line - 1).copied().unwrap_or(0);
+            column = self
                 .text
                 .get(line_start..offset)
                 .map_or(0, |s| s.chars().count())
                 + 1;
-            (line, column)
-        };
-        self.last.set((offset, line - 1, column));
+        }
+        self.last.set((offset, line, column));
         Span {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -109,7 +127,7 @@ impl<'a> LineIndex<'a> {
     /// The byte offset of `span`, or `None` when the span is not in the text.
     pub fn offset(&self, span: Span) -> Option<usize> {
         let line_start = *self
-            .line_starts
+            .line_starts()
             .get(usize::try_from(span.line).ok()?.checked_sub(1)?)?;
         let col = usize::try_from(span.column).ok()?.checked_sub(1)?;
         let line = &self.text[line_start..];

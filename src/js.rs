@@ -84,7 +84,11 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn simulate(scenario: JsValue) -> Result<JsValue, JsValue> {
     let scenario: Scenario = from_js(scenario, "scenario").map_err(|e| to_js_error(&e))?;
-    let trace = crate::simulate(&scenario).map_err(|e| to_js_error(&e))?;
+    // Pages call simulate again and again with the same server: its configuration is parsed
+    // once and kept while it stays the same (the traces are those of a fresh parse).
+    let trace = crate::web::state::prepared(&scenario.server)
+        .and_then(|ready| crate::simulate_prepared(&scenario, &ready.server))
+        .map_err(|e| to_js_error(&e))?;
     to_js(&trace)
 }
 

@@ -171,92 +171,230 @@ pub fn parse_policy(kind: PolicyKind, text: &str) -> Result<Policy, Error> {
     }
 }
 
-/// The server a scenario describes, ready to answer requests.
-fn build_server(spec: &ServerSpec) -> Result<Box<dyn Server>, Error> {
-    Ok(match spec {
-        ServerSpec::S3 {
-            config,
-            object,
-            endpoint,
-        } => {
-            let parsed = match config {
-                Some(text) => server::s3::parse(text).map_err(|e| e.in_input("config"))?,
-                None => None,
-            };
-            Box::new(S3Server::new(parsed, *object, *endpoint))
+/// A scenario's server with its configuration parsed and validated once.
+///
+/// Parsing dominates a simulation against a large configuration (a 64 KB S3 document takes
+/// far longer to read than a fetch takes to simulate), so a caller that simulates many
+/// requests against the same server text (the web app between keystrokes in the request form,
+/// or one scenario in each browser) prepares the server once and calls [`simulate_prepared`].
+/// Every simulation still starts from a fresh server, so state a server keeps between the
+/// requests of one scenario (CloudFront's edge cache) never leaks into the next: the traces are
+/// exactly those of [`simulate`].
+#[derive(Clone, Debug)]
+pub struct PreparedServer(Prepared);
+
+/// The parsed form of each [`ServerSpec`].
+#[derive(Clone, Debug)]
+enum Prepared {
+    S3 {
+        config: Option<std::sync::Arc<S3Config>>,
+        object: scenario::ObjectState,
+        endpoint: scenario::Endpoint,
+    },
+    Custom {
+        preflight: Option<scenario::LiteralResponse>,
+        redirects: Vec<scenario::LiteralResponse>,
+        response: scenario::LiteralResponse,
+    },
+    ApigwHttp {
+        config: server::apigw_http::HttpApiConfig,
+        routes: Vec<server::apigw_http::RouteSpec>,
+        stage: Option<String>,
+        integration: Option<scenario::LiteralResponse>,
+    },
+    ApigwRest {
+        config: server::apigw_rest::RestApiConfig,
+        backend: std::collections::BTreeMap<String, scenario::LiteralResponse>,
+        stage: Option<String>,
+    },
+    Cloudfront {
+        policy: Option<server::cloudfront::ResponseHeadersPolicy>,
+        behavior: server::cloudfront::Behavior,
+        origin: Box<PreparedServer>,
+        origin_kind: String,
+    },
+    LambdaUrl {
+        config: server::lambda_url::LambdaUrlConfig,
+        function: Option<scenario::LiteralResponse>,
+        function_options: Option<scenario::LiteralResponse>,
+    },
+}
+
+impl PreparedServer {
+    /// Parses and validates the configuration `spec` holds: the errors [`simulate`] would
+    /// return for it.
+    pub fn new(spec: &ServerSpec) -> Result<PreparedServer, Error> {
+        Ok(PreparedServer(match spec {
+            ServerSpec::S3 {
+                config,
+                object,
+                endpoint,
+            } => {
+                let parsed = match config {
+                    Some(text) => server::s3::parse(text).map_err(|e| e.in_input("config"))?,
+                    None => None,
+                };
+                Prepared::S3 {
+                    config: parsed.map(std::sync::Arc::new),
+                    object: *object,
+                    endpoint: *endpoint,
+                }
+            }
+            ServerSpec::Custom {
+                preflight,
+                redirects,
+                response,
+            } => Prepared::Custom {
+                preflight: preflight.clone(),
+                redirects: redirects.clone(),
+                response: response.clone(),
+            },
+            ServerSpec::ApigwHttp {
+                config,
+                routes,
+                stage,
+                integration,
+            } => Prepared::ApigwHttp {
+                config: server::apigw_http::parse(config_text(config))
+                    .map_err(|e| e.in_input("config"))?,
+                routes: routes.clone(),
+                stage: stage.clone(),
+                integration: integration.clone(),
+            },
+            ServerSpec::ApigwRest {
+                config,
+                backend,
+                stage,
+            } => Prepared::ApigwRest {
+                config: server::apigw_rest::parse(config_text(config))
+                    .map_err(|e| e.in_input("config"))?,
+                backend: backend.clone(),
+                stage: stage.clone(),
+            },
+            ServerSpec::Cloudfront {
+                config,
+                origin,
+                behavior,
+            } => {
+                let policy = server::cloudfront::parse(config_text(config))
+                    .map_err(|e| e.in_input("config"))?;
+                let origin_kind = serde_json::to_value(origin.as_ref())
+                    .ok()
+                    .and_then(|v| v["kind"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                Prepared::Cloudfront {
+                    policy,
+                    behavior: behavior.clone(),
+                    origin: Box::new(
+                        PreparedServer::new(origin).map_err(|e| e.in_input("origin"))?,
+                    ),
+                    origin_kind,
+                }
+            }
+            ServerSpec::LambdaUrl {
+                config,
+                function,
+                function_options,
+            } => Prepared::LambdaUrl {
+                config: server::lambda_url::parse(config_text(config))
+                    .map_err(|e| e.in_input("config"))?,
+                function: function.clone(),
+                function_options: function_options.clone(),
+            },
+        }))
+    }
+
+    /// The parsed S3 configuration, when this is an S3 bucket that has one.
+    pub fn s3_config(&self) -> Option<&S3Config> {
+        match &self.0 {
+            Prepared::S3 { config, .. } => config.as_deref(),
+            _ => None,
         }
-        ServerSpec::Custom {
-            preflight,
-            redirects,
-            response,
-        } => Box::new(CustomServer::new(
-            preflight.clone(),
-            redirects.clone(),
-            response.clone(),
-        )),
-        ServerSpec::ApigwHttp {
-            config,
-            routes,
-            stage,
-            integration,
-        } => {
-            let parsed = server::apigw_http::parse(config.as_deref().unwrap_or(""))
-                .map_err(|e| e.in_input("config"))?;
-            Box::new(server::apigw_http::HttpApiServer::new(
-                parsed,
+    }
+
+    /// A fresh server, ready to answer requests.
+    fn build(&self) -> Result<Box<dyn Server>, Error> {
+        Ok(match &self.0 {
+            Prepared::S3 {
+                config,
+                object,
+                endpoint,
+            } => Box::new(S3Server::shared(config.clone(), *object, *endpoint)),
+            Prepared::Custom {
+                preflight,
+                redirects,
+                response,
+            } => Box::new(CustomServer::new(
+                preflight.clone(),
+                redirects.clone(),
+                response.clone(),
+            )),
+            Prepared::ApigwHttp {
+                config,
+                routes,
+                stage,
+                integration,
+            } => Box::new(server::apigw_http::HttpApiServer::new(
+                config.clone(),
                 routes,
                 stage.clone(),
                 integration.clone(),
-            )?)
-        }
-        ServerSpec::ApigwRest {
-            config,
-            backend,
-            stage,
-        } => {
-            let parsed = server::apigw_rest::parse(config.as_deref().unwrap_or(""))
-                .map_err(|e| e.in_input("config"))?;
-            Box::new(server::apigw_rest::RestApiServer::new(
-                parsed,
+            )?),
+            Prepared::ApigwRest {
+                config,
+                backend,
+                stage,
+            } => Box::new(server::apigw_rest::RestApiServer::new(
+                config.clone(),
                 backend.clone(),
                 stage.clone(),
-            ))
-        }
-        ServerSpec::Cloudfront {
-            config,
-            origin,
-            behavior,
-        } => {
-            let policy = server::cloudfront::parse(config.as_deref().unwrap_or(""))
-                .map_err(|e| e.in_input("config"))?;
-            let kind = serde_json::to_value(origin.as_ref())
-                .ok()
-                .and_then(|v| v["kind"].as_str().map(str::to_string))
-                .unwrap_or_default();
-            let origin = build_server(origin).map_err(|e| e.in_input("origin"))?;
-            Box::new(server::cloudfront::CloudFrontServer::new(
-                policy, behavior, origin, &kind,
-            )?)
-        }
-        ServerSpec::LambdaUrl {
-            config,
-            function,
-            function_options,
-        } => {
-            let parsed = server::lambda_url::parse(config.as_deref().unwrap_or(""))
-                .map_err(|e| e.in_input("config"))?;
-            Box::new(server::lambda_url::LambdaUrlServer::new(
-                parsed,
+            )),
+            Prepared::Cloudfront {
+                policy,
+                behavior,
+                origin,
+                origin_kind,
+            } => {
+                let origin = origin.build().map_err(|e| e.in_input("origin"))?;
+                Box::new(server::cloudfront::CloudFrontServer::new(
+                    policy.clone(),
+                    behavior,
+                    origin,
+                    origin_kind,
+                )?)
+            }
+            Prepared::LambdaUrl {
+                config,
+                function,
+                function_options,
+            } => Box::new(server::lambda_url::LambdaUrlServer::new(
+                config.clone(),
                 function.clone(),
                 function_options.clone(),
-            ))
-        }
-    })
+            )),
+        })
+    }
+}
+
+/// A provider's configuration text; absent means blank.
+fn config_text(text: &Option<String>) -> &str {
+    text.as_deref().unwrap_or("")
+}
+
+/// The server a scenario describes, ready to answer requests.
+fn build_server(spec: &ServerSpec) -> Result<Box<dyn Server>, Error> {
+    PreparedServer::new(spec)?.build()
 }
 
 /// Simulates a scenario: its first request, then each request of its `sequence`.
 pub fn simulate(scenario: &Scenario) -> Result<Trace, Error> {
-    let server = build_server(&scenario.server)?;
+    simulate_prepared(scenario, &PreparedServer::new(&scenario.server)?)
+}
+
+/// [`simulate`] against a server prepared earlier (see [`PreparedServer`]); `scenario.server`
+/// is not read, `server` stands for it.
+pub fn simulate_prepared(scenario: &Scenario, server: &PreparedServer) -> Result<Trace, Error> {
+    let server = server.build()?;
     let mut cache =
         browser::preflight_cache::PreflightCache::new(browser::engine::Engine(scenario.browser));
     let mut trace = browser::fetch(

@@ -112,3 +112,21 @@ fn every_preset_renders_its_expected_verdict() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A server prepared once answers every simulation as a fresh one would: the same trace as
+/// `simulate`, however often it is reused (CloudFront's edge cache must not carry over).
+#[test]
+fn a_prepared_server_gives_the_traces_of_simulate_every_time() {
+    for (id, p) in presets() {
+        let scenario = cors_sim::Scenario::from_json(&p["scenario"].to_string())
+            .unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let Ok(expected) = cors_sim::simulate(&scenario) else {
+            continue;
+        };
+        let server = cors_sim::PreparedServer::new(&scenario.server).expect(&id);
+        for round in 0..3 {
+            let trace = cors_sim::simulate_prepared(&scenario, &server).expect(&id);
+            assert_eq!(trace, expected, "{id}, round {round}");
+        }
+    }
+}

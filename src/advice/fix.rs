@@ -27,7 +27,7 @@ pub struct FixReport {
     pub outcome_after: Outcome,
     /// The change to make in the request instead, when the request is the problem.
     pub request_change: Option<String>,
-    /// How many candidate fixes were simulated.
+    /// How many candidate fixes were considered (the cheapest one that passes is chosen).
     pub candidates_considered: usize,
     /// Values added or changed by the chosen fix.
     pub cost: Option<usize>,
@@ -49,6 +49,11 @@ pub struct Candidate {
 /// Finds the smallest server change that makes `scenario`'s request pass.
 pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
     let before = crate::simulate(scenario)?;
+    fix_given(scenario, &before)
+}
+
+/// [`fix`] for a scenario the caller has already simulated: `before` is its trace.
+pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error> {
     if before.outcome == Outcome::Allowed {
         return Ok(FixReport {
             outcome_before: Outcome::Allowed,
@@ -61,7 +66,7 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             cost: None,
         });
     }
-    if let Some(change) = request_side_change(scenario, &before) {
+    if let Some(change) = request_side_change(scenario, before) {
         return Ok(FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
@@ -73,7 +78,7 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
             cost: None,
         });
     }
-    let Some((original_text, candidates)) = simulated_candidates(scenario, &before)? else {
+    let Some((original_text, mut candidates)) = pending(scenario, before)? else {
         return Ok(FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
@@ -86,13 +91,15 @@ pub fn fix(scenario: &Scenario) -> Result<FixReport, Error> {
         });
     };
     let considered = candidates.len();
-    let mut best: Option<(Candidate, Trace)> = None;
-    for (candidate, after) in candidates {
-        let Some(after) = after else { continue };
-        if best.as_ref().is_none_or(|(b, _)| candidate.cost < b.cost) {
-            best = Some((candidate, after));
-        }
-    }
+    // The cheapest passing candidate wins, the earliest among equal costs. Trying them in that
+    // order and stopping at the first that passes finds it without writing out or simulating
+    // the others (against a 64 KB configuration each is a 64 KB text and a full parse, and
+    // there is one per rule).
+    candidates.sort_by_key(Pending::cost);
+    let best = candidates.into_iter().find_map(|p| {
+        let c = p.candidate(scenario, &original_text);
+        simulate_candidate(scenario, &c).map(|after| (c, after))
+    });
     Ok(match best {
         Some((c, after)) => FixReport {
             outcome_before: Outcome::Blocked,
@@ -126,25 +133,70 @@ pub fn simulated_candidates(
     scenario: &Scenario,
     before: &Trace,
 ) -> Result<Option<(String, Vec<(Candidate, Option<Trace>)>)>, Error> {
-    let (original_text, candidates) = match &scenario.server {
-        ServerSpec::Custom { .. } => custom_candidates(scenario)?,
+    Ok(pending(scenario, before)?.map(|(original_text, pending)| {
+        let simulated = pending
+            .into_iter()
+            .map(|p| {
+                let candidate = p.candidate(scenario, &original_text);
+                let after = simulate_candidate(scenario, &candidate);
+                (candidate, after)
+            })
+            .collect();
+        (original_text, simulated)
+    }))
+}
+
+/// A candidate, or for S3 the plan of one whose text is written only when needed.
+enum Pending {
+    Ready(Candidate),
+    S3(super::fix_s3::Plan),
+}
+
+impl Pending {
+    fn cost(&self) -> usize {
+        match self {
+            Pending::Ready(c) => c.cost,
+            Pending::S3(p) => p.cost(),
+        }
+    }
+
+    /// The candidate, written out from the original configuration `text`.
+    fn candidate(self, scenario: &Scenario, text: &str) -> Candidate {
+        match self {
+            Pending::Ready(c) => c,
+            Pending::S3(p) => p.candidate(scenario, text),
+        }
+    }
+}
+
+/// The candidates for a blocked scenario, in preference order, with the original text;
+/// `None` when the provider has no fix generator.
+fn pending(scenario: &Scenario, before: &Trace) -> Result<Option<(String, Vec<Pending>)>, Error> {
+    Ok(Some(match &scenario.server {
+        ServerSpec::Custom { .. } => {
+            let (text, candidates) = custom_candidates(scenario)?;
+            (text, candidates.into_iter().map(Pending::Ready).collect())
+        }
         ServerSpec::S3 { config, .. } => {
-            super::fix_s3::candidates(scenario, config.as_deref().unwrap_or(""), before)?
+            let text = config.as_deref().unwrap_or("");
+            let plans = super::fix_s3::plans(scenario, text, before)?;
+            (
+                text.to_string(),
+                plans.into_iter().map(Pending::S3).collect(),
+            )
         }
         _ => return Ok(None),
-    };
-    let simulated = candidates
-        .into_iter()
-        .map(|candidate| {
-            let mut fixed = scenario.clone();
-            fixed.server = candidate.server.clone();
-            let after = crate::simulate(&fixed)
-                .ok()
-                .filter(|t| t.outcome == Outcome::Allowed);
-            (candidate, after)
-        })
-        .collect();
-    Ok(Some((original_text, simulated)))
+    }))
+}
+
+/// The trace of `scenario` with `candidate`'s server, when the request then passes.
+fn simulate_candidate(scenario: &Scenario, candidate: &Candidate) -> Option<Trace> {
+    // simulate() of the scenario with the candidate's server, without copying the scenario
+    // (and its configuration text) for each candidate.
+    crate::PreparedServer::new(&candidate.server)
+        .and_then(|server| crate::simulate_prepared(scenario, &server))
+        .ok()
+        .filter(|t| t.outcome == Outcome::Allowed)
 }
 
 /// A unified diff of two texts, labelled as the configuration before and after.

@@ -20,30 +20,67 @@ struct Need {
     include: bool,
 }
 
-/// The candidates for `scenario`, whose configuration text is `text`, blocked as `trace`.
-/// Returns the original text (for the diff) and the candidates in preference order.
-pub fn candidates(
-    scenario: &Scenario,
-    text: &str,
-    trace: &Trace,
-) -> Result<(String, Vec<Candidate>), Error> {
+/// A candidate whose text is written only when it is needed: against a 64 KB configuration
+/// every text is a 64 KB copy, and there is a candidate for each rule, while the fix usually
+/// needs only the cheapest.
+pub struct Plan {
+    cost: usize,
+    explanation: String,
+    text: PlanText,
+}
+
+/// How a plan's text comes about.
+enum PlanText {
+    /// Edits of the original text, checked to apply.
+    Edits(Vec<Edit>),
+    /// A whole new text.
+    Whole(String),
+}
+
+impl Plan {
+    /// Values added or changed.
+    pub fn cost(&self) -> usize {
+        self.cost
+    }
+
+    /// The candidate, its text written out from `text`, the original configuration.
+    pub fn candidate(self, scenario: &Scenario, text: &str) -> Candidate {
+        let fixed = match self.text {
+            PlanText::Edits(edits) => build(text, edits),
+            PlanText::Whole(t) => t,
+        };
+        candidate(scenario, fixed, self.cost, self.explanation)
+    }
+}
+
+fn plan(text: String, cost: usize, explanation: String) -> Plan {
+    Plan {
+        cost,
+        explanation,
+        text: PlanText::Whole(text),
+    }
+}
+
+/// The candidates for `scenario`, whose configuration text is `text`, blocked as `trace`, as
+/// [`Plan`]s in preference order.
+pub fn plans(scenario: &Scenario, text: &str, trace: &Trace) -> Result<Vec<Plan>, Error> {
     let need = need(scenario, trace);
     let config = s3::parse(text)?;
     let mut out = Vec::new();
     if !s3::ALLOWED_METHODS.contains(&need.method.as_str()) {
-        return Ok((text.to_string(), out));
+        return Ok(out);
     }
     let Some(config) = config else {
         let new = new_config_text(&need);
-        out.push(candidate(scenario, new, 2 + need.headers.len(), format!(
+        out.push(plan(new, 2 + need.headers.len(), format!(
             "The bucket has no CORS configuration, so S3 answers every preflight 403 and adds no CORS header. Add one rule allowing {} {}{}.",
             need.origin, need.method, headers_phrase(&need.headers)
         )));
-        return Ok((text.to_string(), out));
+        return Ok(out);
     };
     let lines = LineIndex::new(text);
     for (i, rule) in config.rules.iter().enumerate() {
-        if let Some(c) = widen_rule(scenario, text, &lines, &config, i, rule, &need) {
+        if let Some(c) = widen_rule(text, &lines, &config, i, rule, &need) {
             out.push(c);
         }
     }
@@ -57,22 +94,16 @@ pub fn candidates(
         headers_phrase(&need.headers)
     );
     if let Some(t) = insert_rule(text, &lines, &config, 0, &need) {
-        out.push(candidate(
-            scenario,
+        out.push(plan(
             t,
             cost,
             format!("{explanation} before the others, since S3 uses the first rule that matches."),
         ));
     }
     if let Some(t) = insert_rule(text, &lines, &config, config.rules.len(), &need) {
-        out.push(candidate(
-            scenario,
-            t,
-            cost,
-            format!("{explanation} after the others."),
-        ));
+        out.push(plan(t, cost, format!("{explanation} after the others.")));
     }
-    Ok((text.to_string(), out))
+    Ok(out)
 }
 
 fn headers_phrase(headers: &[String]) -> String {
@@ -135,14 +166,13 @@ fn need(scenario: &Scenario, trace: &Trace) -> Need {
 /// that can never match, such as a trailing slash), and replaces a `*` origin with the exact
 /// origin when the request includes credentials.
 fn widen_rule(
-    scenario: &Scenario,
     text: &str,
     lines: &LineIndex<'_>,
     config: &S3Config,
     i: usize,
     rule: &CorsRule,
     need: &Need,
-) -> Option<Candidate> {
+) -> Option<Plan> {
     let mut edits: Vec<Edit> = Vec::new();
     let mut said = Vec::new();
     let origin_ok = rule
@@ -219,18 +249,19 @@ fn widen_rule(
         return None;
     }
     let cost = edits.len();
-    let fixed = apply(text, edits)?;
+    if !applicable(text, &mut edits) {
+        return None;
+    }
     let id = rule
         .id
         .as_ref()
         .map(|id| format!(" (ID {:?})", id.value))
         .unwrap_or_default();
-    Some(candidate(
-        scenario,
-        fixed,
+    Some(Plan {
         cost,
-        format!("In rule {}{id}, {}.", i + 1, said.join("; ")),
-    ))
+        explanation: format!("In rule {}{id}, {}.", i + 1, said.join("; ")),
+        text: PlanText::Edits(edits),
+    })
 }
 
 /// Which list of a rule an edit adds to.
@@ -275,18 +306,27 @@ struct Edit {
     text: String,
 }
 
-fn apply(text: &str, mut edits: Vec<Edit>) -> Option<String> {
+/// Puts `edits` in the order they are applied (last first) and says whether they apply to
+/// `text`: overlapping edits give up on the candidate.
+fn applicable(text: &str, edits: &mut [Edit]) -> bool {
     edits.sort_by_key(|e| std::cmp::Reverse(e.start));
-    let mut out = text.to_string();
-    let mut limit = usize::MAX;
-    for e in edits {
-        if e.end > limit || e.start > e.end || e.end > out.len() {
-            return None; // overlapping edits: give up on this candidate
+    let mut limit = text.len();
+    for e in edits.iter() {
+        if e.end > limit || e.start > e.end {
+            return false;
         }
-        out.replace_range(e.start..e.end, &e.text);
         limit = e.start;
     }
-    Some(out)
+    true
+}
+
+/// `text` with `edits` applied, which [`applicable`] has ordered and checked.
+fn build(text: &str, edits: Vec<Edit>) -> String {
+    let mut out = text.to_string();
+    for e in edits {
+        out.replace_range(e.start..e.end, &e.text);
+    }
+    out
 }
 
 fn xml_escape(s: &str) -> String {

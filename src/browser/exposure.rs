@@ -20,9 +20,9 @@ pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
     "pragma",
 ];
 
-/// <https://fetch.spec.whatwg.org/#forbidden-response-header-name>.
-fn is_forbidden_response_header(lower: &str) -> bool {
-    lower == "set-cookie" || lower == "set-cookie2"
+/// <https://fetch.spec.whatwg.org/#forbidden-response-header-name> (names in any case).
+fn is_forbidden_response_header(name: &str) -> bool {
+    name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2")
 }
 
 /// What `Access-Control-Expose-Headers` does, for the timeline.
@@ -56,28 +56,23 @@ pub fn exposure(headers: &HeaderList, include_credentials: bool) -> Exposure {
 /// Readable header names of a CORS response, lowercased, deduplicated, in response order.
 pub fn cors_readable_headers(headers: &HeaderList, include_credentials: bool) -> Vec<String> {
     let exposed = exposure(headers, include_credentials);
-    headers
-        .lowercase_names()
-        .into_iter()
-        .filter(|name| {
-            !is_forbidden_response_header(name)
-                && (SAFELISTED_RESPONSE_HEADERS.contains(&name.as_str())
-                    || match &exposed {
-                        Exposure::All => true,
-                        Exposure::Names(list) => list.contains(name),
-                        Exposure::None | Exposure::Invalid(_) => false,
-                    })
-        })
-        .collect()
+    // Names are compared as written, case-insensitively, so only readable ones are copied.
+    headers.lowercase_names_where(|name| {
+        !is_forbidden_response_header(name)
+            && (SAFELISTED_RESPONSE_HEADERS
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(name))
+                || match &exposed {
+                    Exposure::All => true,
+                    Exposure::Names(list) => list.iter().any(|l| l.eq_ignore_ascii_case(name)),
+                    Exposure::None | Exposure::Invalid(_) => false,
+                })
+    })
 }
 
 /// Readable header names of a basic (same-origin) response.
 pub fn basic_readable_headers(headers: &HeaderList) -> Vec<String> {
-    headers
-        .lowercase_names()
-        .into_iter()
-        .filter(|n| !is_forbidden_response_header(n))
-        .collect()
+    headers.lowercase_names_where(|n| !is_forbidden_response_header(n))
 }
 
 #[cfg(test)]

@@ -1726,12 +1726,9 @@ impl<'a> Run<'a> {
     /// What script can read of a CORS response that passed the check.
     fn read(&mut self, response: &Response) {
         let readable = cors_readable_headers(&response.headers, self.include);
-        let hidden: Vec<String> = response
+        let hidden = response
             .headers
-            .lowercase_names()
-            .into_iter()
-            .filter(|n| !readable.contains(n))
-            .collect();
+            .lowercase_names_where(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
         let exposure_note = match exposure(&response.headers, self.include) {
             Exposure::None => "No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable.".to_string(),
             Exposure::Invalid(bad) => format!("Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored."),

@@ -118,11 +118,16 @@ impl HeaderList {
 
     /// The distinct names, lowercased, in first-appearance order.
     pub fn lowercase_names(&self) -> Vec<String> {
+        self.lowercase_names_where(|_| true)
+    }
+
+    /// The distinct names for which `keep` (given the name as written) holds, lowercased, in
+    /// first-appearance order. Only kept names are copied.
+    pub fn lowercase_names_where(&self, mut keep: impl FnMut(&str) -> bool) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for (n, _) in &self.lines {
-            let lower = n.to_ascii_lowercase();
-            if !names.contains(&lower) {
-                names.push(lower);
+            if !names.iter().any(|seen| seen.eq_ignore_ascii_case(n)) && keep(n) {
+                names.push(n.to_ascii_lowercase());
             }
         }
         names

@@ -95,11 +95,19 @@ pub fn App() -> Html {
         let inputs = inputs.clone();
         Callback::from(move |a: Action| inputs.dispatch(a))
     };
-    let on_kind = dispatch.reform(Action::SetServerKind);
-    let on_config = dispatch.reform(Action::SetConfig);
+    // The editor's callbacks stay the same from render to render, so that a keystroke in the
+    // request form, which changes none of the editor's props, does not re-render the editor and
+    // its 64 KB text.
+    let dispatcher = inputs.dispatcher();
+    let on_kind = use_callback(dispatcher.clone(), |k: ServerKind, d| {
+        d.dispatch(Action::SetServerKind(k))
+    });
+    let on_config = use_callback(dispatcher.clone(), |text: String, d| {
+        d.dispatch(Action::SetConfig(text))
+    });
+    let on_undo_fix = use_callback(dispatcher, |_: MouseEvent, d| d.dispatch(Action::UndoFix));
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Load(Box::default()));
     let on_apply_fix = dispatch.reform(Action::ApplyFix);
-    let on_undo_fix = dispatch.reform(|_: MouseEvent| Action::UndoFix);
     // The gutter marks what needs attention; informational findings stay in the list.
     let warn_lines: Vec<u32> = sim
         .lint

@@ -8,10 +8,10 @@
 use crate::advice::Finding;
 use crate::http::HeaderList;
 use crate::scenario::{Api, Endpoint, ObjectState, RequestSpec};
-use crate::server::s3::ConfigFormat;
+use crate::server::s3::{ConfigFormat, S3Config};
 use crate::{
-    Browser, Credentials, Error, Mode, Outcome, Policy, PolicyKind, Scenario, ServerSpec, Span,
-    Trace,
+    Browser, Credentials, Error, Mode, Outcome, Policy, PolicyKind, PreparedServer, Scenario,
+    ServerSpec, Span, Trace,
 };
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -519,14 +519,7 @@ fn json_text(v: &serde_json::Value, indent: usize) -> String {
 fn config_status(inputs: &Inputs) -> (ConfigStatus, Vec<Finding>) {
     match inputs.server_kind {
         ServerKind::S3 => match crate::parse_policy(PolicyKind::S3, &inputs.s3_config) {
-            Ok(Policy::S3 { config: Some(c) }) => (
-                ConfigStatus::S3 {
-                    format: c.format,
-                    rules: c.rules.len(),
-                },
-                crate::advice::lint(&c),
-            ),
-            Ok(Policy::S3 { config: None }) => (ConfigStatus::NoS3Config, Vec::new()),
+            Ok(Policy::S3 { config }) => s3_status(config.as_ref()),
             // parse_policy(S3, …) only returns S3 policies.
             Ok(_) | Err(_) => (ConfigStatus::Invalid, Vec::new()),
         },
@@ -538,21 +531,85 @@ fn config_status(inputs: &Inputs) -> (ConfigStatus, Vec<Finding>) {
     }
 }
 
-/// The advice for a blocked scenario, with the fixed text in the editor's own style.
-fn fix_for(inputs: &Inputs, scenario: &Scenario) -> Option<Fix> {
-    let report = crate::advice::fix(scenario).ok()?;
-    let fixed_text = match (&report.fixed_config, inputs.server_kind) {
-        // The S3 fix edits the pasted text itself.
-        (Some(text), ServerKind::S3) => Some(text.clone()),
+/// The badge and lint findings of a valid S3 text (`None`: it says there is no configuration).
+fn s3_status(config: Option<&S3Config>) -> (ConfigStatus, Vec<Finding>) {
+    match config {
+        Some(c) => (
+            ConfigStatus::S3 {
+                format: c.format,
+                rules: c.rules.len(),
+            },
+            crate::advice::lint(c),
+        ),
+        None => (ConfigStatus::NoS3Config, Vec::new()),
+    }
+}
+
+/// A server parsed once, and what the editor shows about it (worked out on first need).
+pub(crate) struct Ready {
+    /// The server, ready to simulate against.
+    pub server: PreparedServer,
+    /// The badge and lint findings of an S3 configuration.
+    s3_status: std::cell::OnceCell<(ConfigStatus, Vec<Finding>)>,
+}
+
+impl Ready {
+    fn s3_status(&self) -> &(ConfigStatus, Vec<Finding>) {
+        self.s3_status
+            .get_or_init(|| s3_status(self.server.s3_config()))
+    }
+}
+
+/// A server spec and what preparing it gave.
+type ReadyEntry = (ServerSpec, Result<Rc<Ready>, Error>);
+
+thread_local! {
+    /// The last server prepared and the spec it came from. Typing in the request form changes
+    /// only the request, so the configuration (up to 64 KB of S3 XML) is parsed and linted
+    /// again only when its text changes. The JS API's `simulate` shares it.
+    static LAST_READY: std::cell::RefCell<Option<ReadyEntry>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `spec` parsed and validated, from [`LAST_READY`] when the spec has not changed.
+pub(crate) fn prepared(spec: &ServerSpec) -> Result<Rc<Ready>, Error> {
+    LAST_READY.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((cached, result)) = last.as_ref() {
+            if cached == spec {
+                return result.clone();
+            }
+        }
+        let result = PreparedServer::new(spec).map(|server| {
+            Rc::new(Ready {
+                server,
+                s3_status: std::cell::OnceCell::new(),
+            })
+        });
+        *last = Some((spec.clone(), result.clone()));
+        result
+    })
+}
+
+/// The advice for a blocked scenario (simulated as `trace`), with the fixed text in the
+/// editor's own style.
+fn fix_for(inputs: &Inputs, scenario: &Scenario, trace: &Trace) -> Option<Fix> {
+    let report = crate::advice::fix::fix_given(scenario, trace).ok()?;
+    let (fixed_text, diff) = match (report.fixed_config, inputs.server_kind) {
+        // The S3 fix edits the pasted text itself, and the report's diff is against that text.
+        (Some(text), ServerKind::S3) => (Some(text), report.diff),
         // The custom fix comes as JSON; write it like the editor's text.
-        (Some(text), ServerKind::Custom) => serde_json::from_str::<ServerSpec>(text)
-            .ok()
-            .map(|server| custom_server_text(&server)),
-        (None, _) => None,
+        (Some(text), ServerKind::Custom) => {
+            let fixed = serde_json::from_str::<ServerSpec>(&text)
+                .ok()
+                .map(|server| custom_server_text(&server));
+            let diff = fixed
+                .as_deref()
+                .map(|after| crate::advice::fix::unified_diff(inputs.config(), after));
+            (fixed, diff)
+        }
+        (None, _) => (None, None),
     };
-    let diff = fixed_text
-        .as_deref()
-        .map(|after| crate::advice::fix::unified_diff(inputs.config(), after));
     Some(Fix {
         explanation: report.explanation,
         fixed_text,
@@ -561,21 +618,30 @@ fn fix_for(inputs: &Inputs, scenario: &Scenario) -> Option<Fix> {
     })
 }
 
-/// Runs the simulation the inputs describe.
+/// Runs the simulation the inputs describe. The configuration is parsed once (and kept while
+/// its text stays the same), then simulated in each browser.
 pub fn run(inputs: &Inputs) -> Simulation {
-    let (config_status, lint) = config_status(inputs);
     let scenario = scenario(inputs);
-    let result = scenario
+    let server = scenario
         .as_ref()
         .map_err(Clone::clone)
-        .and_then(crate::simulate)
-        .map(Rc::new);
+        .and_then(|s| prepared(&s.server));
+    let (config_status, lint) = match (inputs.server_kind, &scenario, &server) {
+        // The prepared S3 server holds exactly what parse_policy(S3, text) returns.
+        (ServerKind::S3, Ok(_), Ok(p)) => p.s3_status().clone(),
+        (ServerKind::S3, Ok(_), Err(_)) => (ConfigStatus::Invalid, Vec::new()),
+        _ => config_status(inputs),
+    };
+    let result = match (&scenario, &server) {
+        (Ok(s), Ok(p)) => crate::simulate_prepared(s, &p.server).map(Rc::new),
+        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+    };
     let fix = match (&scenario, &result) {
-        (Ok(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s),
+        (Ok(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s, t),
         _ => None,
     };
-    let by_browser = match (&scenario, &result) {
-        (Ok(s), Ok(t)) => [Browser::Chrome, Browser::Firefox, Browser::Safari]
+    let by_browser = match (&scenario, &server, &result) {
+        (Ok(s), Ok(p), Ok(t)) => [Browser::Chrome, Browser::Firefox, Browser::Safari]
             .into_iter()
             .filter_map(|b| {
                 if b == s.browser {
@@ -583,7 +649,9 @@ pub fn run(inputs: &Inputs) -> Simulation {
                 }
                 let mut other = s.clone();
                 other.browser = b;
-                crate::simulate(&other).ok().map(|t| (b, t.outcome))
+                crate::simulate_prepared(&other, &p.server)
+                    .ok()
+                    .map(|t| (b, t.outcome))
             })
             .collect(),
         _ => Vec::new(),

@@ -189,6 +189,34 @@ fn get<'v, 'a>(props: &[Prop<'v, 'a>], name: &str) -> Option<&'v Value<'a>> {
     props.iter().find(|p| p.name == name).map(|p| p.value)
 }
 
+/// Where a value sits, as botocore (`CORSConfiguration.CORSRules[0].AllowedOrigins[1]`) or
+/// CloudFormation (`#/CorsConfiguration/CorsRules/0/AllowedOrigins/1`) names it in a message.
+/// Written out only when an error quotes it: most values never need their path.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root(&'static str),
+    /// botocore's `.Member`.
+    Dot(&'p Path<'p>, &'p str),
+    /// botocore's `[index]`.
+    Bracket(&'p Path<'p>, usize),
+    /// CloudFormation's `/Member`.
+    Slash(&'p Path<'p>, &'p str),
+    /// CloudFormation's `/index`.
+    SlashIndex(&'p Path<'p>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root(root) => f.write_str(root),
+            Path::Dot(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Bracket(parent, i) => write!(f, "{parent}[{i}]"),
+            Path::Slash(parent, name) => write!(f, "{parent}/{name}"),
+            Path::SlashIndex(parent, i) => write!(f, "{parent}/{i}"),
+        }
+    }
+}
+
 /// Walks the value tree, remembering the first error S3 (not the client) would raise.
 struct Reader<'i, 't> {
     index: &'i SpanIndex<'t>,
@@ -237,7 +265,7 @@ impl Reader<'_, '_> {
         Error::invalid(BOTO_CODE, message, self.span(offset))
     }
 
-    fn boto_type_error(&self, path: &str, value: &Value<'_>, valid: &str) -> Error {
+    fn boto_type_error(&self, path: &Path<'_>, value: &Value<'_>, valid: &str) -> Error {
         self.boto_error(
             format!(
                 "Invalid type for parameter {path}, value: {}, type: {}, valid types: {valid}",
@@ -271,7 +299,7 @@ impl Reader<'_, '_> {
         };
         let Value::Array(list) = value else {
             return Err(self.boto_type_error(
-                "CORSConfiguration.CORSRules",
+                &Path::Root("CORSConfiguration.CORSRules"),
                 value,
                 "<class 'list'>, <class 'tuple'>",
             ));
@@ -288,13 +316,16 @@ impl Reader<'_, '_> {
         list.elements
             .iter()
             .enumerate()
-            .map(|(i, v)| self.boto_rule(v, &format!("CORSConfiguration.CORSRules[{i}]")))
+            .map(|(i, v)| {
+                let path = Path::Bracket(&Path::Root("CORSConfiguration.CORSRules"), i);
+                self.boto_rule(v, &path)
+            })
             .collect()
     }
 
     /// One rule, checked in botocore's order: required members, unknown members, then each
     /// member's type in the order written.
-    fn boto_rule(&mut self, value: &Value<'_>, path: &str) -> Result<CorsRule, Error> {
+    fn boto_rule(&mut self, value: &Value<'_>, path: &Path<'_>) -> Result<CorsRule, Error> {
         let Value::Object(obj) = value else {
             return Err(self.boto_type_error(path, value, "<class 'dict'>"));
         };
@@ -319,7 +350,7 @@ impl Reader<'_, '_> {
         }
         let mut rule = CorsRule::empty(self.span(obj.range.start));
         for p in &members {
-            let member_path = format!("{path}.{}", p.name);
+            let member_path = Path::Dot(path, p.name);
             match p.name {
                 "ID" => rule.id = Some(self.boto_string(p.value, &member_path)?),
                 "AllowedHeaders" => {
@@ -343,21 +374,25 @@ impl Reader<'_, '_> {
         Ok(rule)
     }
 
-    fn boto_string(&self, value: &Value<'_>, path: &str) -> Result<Spanned<String>, Error> {
+    fn boto_string(&self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<String>, Error> {
         match value {
             Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.range.start))),
             other => Err(self.boto_type_error(path, other, "<class 'str'>")),
         }
     }
 
-    fn boto_strings(&self, value: &Value<'_>, path: &str) -> Result<Vec<Spanned<String>>, Error> {
+    fn boto_strings(
+        &self,
+        value: &Value<'_>,
+        path: &Path<'_>,
+    ) -> Result<Vec<Spanned<String>>, Error> {
         let Value::Array(list) = value else {
             return Err(self.boto_type_error(path, value, "<class 'list'>, <class 'tuple'>"));
         };
         list.elements
             .iter()
             .enumerate()
-            .map(|(i, v)| self.boto_string(v, &format!("{path}[{i}]")))
+            .map(|(i, v)| self.boto_string(v, &Path::Bracket(path, i)))
             .collect()
     }
 
@@ -366,7 +401,7 @@ impl Reader<'_, '_> {
     fn boto_integer(
         &mut self,
         value: &Value<'_>,
-        path: &str,
+        path: &Path<'_>,
     ) -> Result<Option<Spanned<i64>>, Error> {
         match value {
             Value::NumberLit(n) if is_integer_literal(n.value) => {
@@ -393,7 +428,7 @@ impl Reader<'_, '_> {
         Error::invalid(CFN_CODE, message, self.span(offset))
     }
 
-    fn cfn_type_error(&self, path: &str, value: &Value<'_>, expected: &str) -> Error {
+    fn cfn_type_error(&self, path: &Path<'_>, value: &Value<'_>, expected: &str) -> Error {
         if let Some(name) = intrinsic(value) {
             return Error::scenario(
                 format!("{name} is a CloudFormation intrinsic function that cors-sim cannot evaluate; paste the resolved value instead"),
@@ -472,7 +507,7 @@ impl Reader<'_, '_> {
         let fields = props(obj);
         match get(&fields, "CorsConfiguration") {
             Some(Value::Object(cors)) => self.cfn_configuration(cors),
-            Some(other) => Err(self.cfn_type_error("#/CorsConfiguration", other, "JSONObject")),
+            Some(other) => Err(self.cfn_type_error(&Path::Root("#/CorsConfiguration"), other, "JSONObject")),
             None => Err(Error::scenario(
                 "this bucket has no CorsConfiguration (a bucket without one answers no CORS request); paste null to simulate that",
                 self.span(obj.range.start),
@@ -500,7 +535,7 @@ impl Reader<'_, '_> {
         }
         let Value::Array(list) = list_value else {
             return Err(self.cfn_type_error(
-                "#/CorsConfiguration/CorsRules",
+                &Path::Root("#/CorsConfiguration/CorsRules"),
                 list_value,
                 "JSONArray",
             ));
@@ -509,7 +544,10 @@ impl Reader<'_, '_> {
             .elements
             .iter()
             .enumerate()
-            .map(|(i, v)| self.cfn_rule(v, &format!("#/CorsConfiguration/CorsRules/{i}")))
+            .map(|(i, v)| {
+                let path = Path::SlashIndex(&Path::Root("#/CorsConfiguration/CorsRules"), i);
+                self.cfn_rule(v, &path)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ParsedJson {
             format: ConfigFormat::CloudFormation,
@@ -518,7 +556,7 @@ impl Reader<'_, '_> {
         })
     }
 
-    fn cfn_rule(&mut self, value: &Value<'_>, path: &str) -> Result<CorsRule, Error> {
+    fn cfn_rule(&mut self, value: &Value<'_>, path: &Path<'_>) -> Result<CorsRule, Error> {
         let Value::Object(obj) = value else {
             return Err(self.cfn_type_error(path, value, "JSONObject"));
         };
@@ -539,7 +577,7 @@ impl Reader<'_, '_> {
         }
         let mut rule = CorsRule::empty(self.span(obj.range.start));
         for p in &members {
-            let member_path = format!("{path}/{}", p.name);
+            let member_path = Path::Slash(path, p.name);
             match p.name {
                 "Id" => rule.id = Some(self.cfn_string(p.value, &member_path)?),
                 "AllowedHeaders" => {
@@ -561,27 +599,31 @@ impl Reader<'_, '_> {
         Ok(rule)
     }
 
-    fn cfn_string(&self, value: &Value<'_>, path: &str) -> Result<Spanned<String>, Error> {
+    fn cfn_string(&self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<String>, Error> {
         match value {
             Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.range.start))),
             other => Err(self.cfn_type_error(path, other, "String")),
         }
     }
 
-    fn cfn_strings(&self, value: &Value<'_>, path: &str) -> Result<Vec<Spanned<String>>, Error> {
+    fn cfn_strings(
+        &self,
+        value: &Value<'_>,
+        path: &Path<'_>,
+    ) -> Result<Vec<Spanned<String>>, Error> {
         let Value::Array(list) = value else {
             return Err(self.cfn_type_error(path, value, "JSONArray"));
         };
         list.elements
             .iter()
             .enumerate()
-            .map(|(i, v)| self.cfn_string(v, &format!("{path}/{i}")))
+            .map(|(i, v)| self.cfn_string(v, &Path::SlashIndex(path, i)))
             .collect()
     }
 
     /// An integer, or a string of digits: CloudFormation converts template strings to the
     /// schema's integer type (UNVERIFIED, widely relied upon in YAML templates).
-    fn cfn_integer(&mut self, value: &Value<'_>, path: &str) -> Result<Spanned<i64>, Error> {
+    fn cfn_integer(&mut self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<i64>, Error> {
         let (text, start) = match value {
             Value::NumberLit(n) if is_integer_literal(n.value) => {
                 (n.value.to_string(), n.range.start)

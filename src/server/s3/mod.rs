@@ -33,6 +33,7 @@ use crate::error::{Error, Span};
 use crate::http::{Request, Response, Server};
 use crate::scenario::{Endpoint, ObjectState};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 pub use crate::error::Spanned;
 
@@ -144,7 +145,7 @@ pub fn parse(text: &str) -> Result<Option<S3Config>, Error> {
             let parsed = json::parse(text, &index)?;
             // The CLI, the console and CloudFormation all send PutBucketCors the XML form, so
             // S3's size limit and schema apply to that document, not to the pasted JSON.
-            if xml::to_xml(&parsed.rules).len() > MAX_DOCUMENT_BYTES {
+            if xml::xml_len(&parsed.rules) > MAX_DOCUMENT_BYTES {
                 return Err(validate::too_big(None));
             }
             validate::check_schema(&parsed.rules, parsed.list_span)?;
@@ -167,7 +168,8 @@ pub(crate) type SpanIndex<'a> = crate::error::LineIndex<'a>;
 /// A bucket with an optional CORS configuration.
 #[derive(Clone, Debug)]
 pub struct S3Server {
-    config: Option<S3Config>,
+    /// Shared, so that a configuration parsed once serves many simulations without a copy.
+    config: Option<Arc<S3Config>>,
     object: ObjectState,
     endpoint: Endpoint,
 }
@@ -175,6 +177,15 @@ pub struct S3Server {
 impl S3Server {
     /// A bucket answering with `config` (None: no CORS configuration).
     pub fn new(config: Option<S3Config>, object: ObjectState, endpoint: Endpoint) -> S3Server {
+        S3Server::shared(config.map(Arc::new), object, endpoint)
+    }
+
+    /// A bucket answering with a configuration parsed earlier and shared.
+    pub fn shared(
+        config: Option<Arc<S3Config>>,
+        object: ObjectState,
+        endpoint: Endpoint,
+    ) -> S3Server {
         S3Server {
             config,
             object,

@@ -50,7 +50,7 @@ pub fn respond(server: &S3Server, request: &Request) -> Response {
         website,
         has_website_config: server.endpoint == Endpoint::Website || website,
         object: server.object,
-        config: server.config.as_ref(),
+        config: server.config.as_deref(),
         ids: &ids,
     };
     if request.method == "OPTIONS" {
@@ -241,7 +241,7 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
         return respond_with(outcome, notes);
     }
     // 3. No CORS configuration [REC, CAP ×2]: ResourceType BUCKET even for an object URL.
-    let Some(config) = &server.config else {
+    let Some(config) = server.config.as_deref() else {
         let outcome = forbidden(
             ctx,
             "CORSResponse: CORS is not enabled for this bucket.",
@@ -381,7 +381,7 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
         let summary = outcome.summary.clone();
         return plain(outcome, summary, notes);
     }
-    let Some(config) = &server.config else {
+    let Some(config) = server.config.as_deref() else {
         let summary = format!(
             "{} The bucket has no CORS configuration, so S3 adds no CORS header.",
             outcome.summary

@@ -55,15 +55,16 @@ impl Field {
     }
 }
 
-/// The value element being read.
+/// The value element being read. Places are byte offsets, turned into a span only for the
+/// one place the value keeps (or an error names).
 struct OpenValue {
     field: Field,
     /// Where the element starts.
-    element: Span,
+    element: usize,
     /// Where its text starts, once there is text.
-    text_span: Option<Span>,
+    text_start: Option<usize>,
     /// Where an empty value would be: just after the start tag.
-    after_start: Span,
+    after_start: usize,
     text: String,
 }
 
@@ -93,7 +94,8 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
     let mut first_event = true;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let here = index.span(offset);
+        // Spans are counted only where one is kept or reported.
+        let here = || index.span(offset);
         let event = reader.read_resolved_event();
         let (ns, event) = match event {
             Ok((ns, event)) => (namespace_check(&ns), event),
@@ -108,22 +110,22 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                 if !was_first || offset != 0 {
                     return Err(not_well_formed(
                         "the <?xml ...?> declaration may only appear at the very start of the document",
-                        here,
+                        here(),
                     ));
                 }
             }
             Event::DocType(_) => {
                 return Err(Error::syntax(
                     "a <!DOCTYPE> is not accepted: a CORS configuration has no DTD, and cors-sim never expands entities from one",
-                    Some(here),
+                    Some(here()),
                 ));
             }
             Event::PI(_) | Event::Comment(_) => {}
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let empty = matches!(event, Event::Empty(_));
-                if !ns.map_err(|m| resolve_error(m, here))? {
+                if !ns.map_err(|m| resolve_error(m, here()))? {
                     // An element in another namespace is outside S3's schema.
-                    return Err(malformed(Some(here)));
+                    return Err(malformed(Some(here())));
                 }
                 check_attributes(start, here)?;
                 let name = start.local_name();
@@ -131,18 +133,18 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                 match state {
                     State::BeforeRoot => {
                         if name != b"CORSConfiguration" {
-                            return Err(malformed(Some(here)));
+                            return Err(malformed(Some(here())));
                         }
                         if empty {
-                            check_rule_count(0, Some(here))?;
+                            check_rule_count(0, Some(here()))?;
                         }
-                        state = State::InRoot { span: here };
+                        state = State::InRoot { span: here() };
                     }
                     State::InRoot { span: root } => {
                         if name != b"CORSRule" {
-                            return Err(malformed(Some(here)));
+                            return Err(malformed(Some(here())));
                         }
-                        let new_rule = CorsRule::empty(Some(here));
+                        let new_rule = CorsRule::empty(Some(here()));
                         if empty {
                             check_rule_schema(&new_rule)?;
                         }
@@ -150,8 +152,9 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                         state = State::InRule { root };
                     }
                     State::InRule { root } => {
-                        let field = Field::from_name(name).ok_or_else(|| malformed(Some(here)))?;
-                        let current = rule.as_ref().ok_or_else(|| malformed(Some(here)))?;
+                        let field =
+                            Field::from_name(name).ok_or_else(|| malformed(Some(here())))?;
+                        let current = rule.as_ref().ok_or_else(|| malformed(Some(here())))?;
                         let repeated = match field {
                             Field::Id => current.id.is_some(),
                             Field::MaxAgeSeconds => current.max_age_seconds.is_some(),
@@ -160,29 +163,29 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                         if repeated {
                             // "A CORSRule can have at most one MaxAgeSeconds element" (spec §2.1);
                             // the schema allows one ID too.
-                            return Err(malformed(Some(here)));
+                            return Err(malformed(Some(here())));
                         }
                         let after = usize::try_from(reader.buffer_position()).unwrap_or(offset);
                         let open = OpenValue {
                             field,
-                            element: here,
-                            text_span: None,
-                            after_start: if empty { here } else { index.span(after) },
+                            element: offset,
+                            text_start: None,
+                            after_start: if empty { offset } else { after },
                             text: String::new(),
                         };
                         if empty {
-                            let r = rule.as_mut().ok_or_else(|| malformed(Some(here)))?;
-                            store(r, open)?;
+                            let r = rule.as_mut().ok_or_else(|| malformed(Some(here())))?;
+                            store(r, open, index)?;
                         } else {
                             value = Some(open);
                             state = State::InValue { root };
                         }
                     }
-                    State::InValue { .. } => return Err(malformed(Some(here))),
+                    State::InValue { .. } => return Err(malformed(Some(here()))),
                     State::AfterRoot => {
                         return Err(not_well_formed(
                             "a document has exactly one root element",
-                            here,
+                            here(),
                         ))
                     }
                 }
@@ -203,13 +206,13 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
             Event::End(_) => {
                 state = match state {
                     State::InValue { root } => {
-                        let open = value.take().ok_or_else(|| malformed(Some(here)))?;
-                        let r = rule.as_mut().ok_or_else(|| malformed(Some(here)))?;
-                        store(r, open)?;
+                        let open = value.take().ok_or_else(|| malformed(Some(here())))?;
+                        let r = rule.as_mut().ok_or_else(|| malformed(Some(here())))?;
+                        store(r, open, index)?;
                         State::InRule { root }
                     }
                     State::InRule { root } => {
-                        let done = rule.take().ok_or_else(|| malformed(Some(here)))?;
+                        let done = rule.take().ok_or_else(|| malformed(Some(here())))?;
                         check_rule_schema(&done)?;
                         rules.push(done);
                         State::InRoot { span: root }
@@ -221,7 +224,7 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                     State::BeforeRoot | State::AfterRoot => {
                         return Err(not_well_formed(
                             "a closing tag without its opening tag",
-                            here,
+                            here(),
                         ))
                     }
                 };
@@ -229,17 +232,17 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
             Event::Text(t) => {
                 let content = t
                     .xml10_content()
-                    .map_err(|e| not_well_formed(&e.to_string(), here))?;
+                    .map_err(|e| not_well_formed(&e.to_string(), here()))?;
                 text_event(&state, value.as_mut(), &content, offset, index)?;
             }
             Event::CData(c) => {
                 let content = c
                     .decode()
-                    .map_err(|e| not_well_formed(&e.to_string(), here))?;
+                    .map_err(|e| not_well_formed(&e.to_string(), here()))?;
                 // A CDATA section is text even when it is blank, so it cannot sit between
                 // elements.
                 if !matches!(state, State::InValue { .. }) {
-                    return Err(misplaced_text(&state, here));
+                    return Err(misplaced_text(&state, here()));
                 }
                 text_event(&state, value.as_mut(), &content, offset, index)?;
             }
@@ -248,7 +251,7 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                 let mut buf = [0u8; 4];
                 let piece: &str = ch.encode_utf8(&mut buf);
                 if !matches!(state, State::InValue { .. }) {
-                    return Err(misplaced_text(&state, here));
+                    return Err(misplaced_text(&state, here()));
                 }
                 text_event(&state, value.as_mut(), piece, offset, index)?;
             }
@@ -286,20 +289,20 @@ fn resolve_error(message: String, here: Span) -> Error {
 }
 
 /// Only namespace declarations may appear as attributes.
-fn check_attributes(start: &BytesStart<'_>, here: Span) -> Result<(), Error> {
+fn check_attributes(start: &BytesStart<'_>, here: impl Fn() -> Span) -> Result<(), Error> {
     for attr in start.attributes().with_checks(true) {
-        let attr = attr.map_err(|e| not_well_formed(&e.to_string(), here))?;
+        let attr = attr.map_err(|e| not_well_formed(&e.to_string(), here()))?;
         let key = attr.key.as_ref();
         let is_namespace = key == b"xmlns" || key.starts_with(b"xmlns:");
         if !is_namespace {
-            return Err(malformed(Some(here)));
+            return Err(malformed(Some(here())));
         }
         if key == b"xmlns"
             && attr.value.as_ref() != S3_NAMESPACE.as_bytes()
             && !attr.value.is_empty()
         {
             // A default namespace other than S3's puts every element outside the schema.
-            return Err(malformed(Some(here)));
+            return Err(malformed(Some(here())));
         }
     }
     Ok(())
@@ -315,8 +318,8 @@ fn text_event(
 ) -> Result<(), Error> {
     match (state, value) {
         (State::InValue { .. }, Some(open)) => {
-            if open.text_span.is_none() {
-                open.text_span = Some(index.span(offset));
+            if open.text_start.is_none() {
+                open.text_start = Some(offset);
             }
             open.text.push_str(content);
             Ok(())
@@ -345,13 +348,13 @@ fn misplaced_text(state: &State, here: Span) -> Error {
 
 /// `&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;` and `&#N;` / `&#xN;`; nothing else exists
 /// without a DTD.
-fn resolve_reference(r: &BytesRef<'_>, here: Span) -> Result<char, Error> {
+fn resolve_reference(r: &BytesRef<'_>, here: impl Fn() -> Span) -> Result<char, Error> {
     if r.is_char_ref() {
         return match r.resolve_char_ref() {
             Ok(Some(c)) => Ok(c),
             _ => Err(not_well_formed(
                 "a character reference that names no valid character",
-                here,
+                here(),
             )),
         };
     }
@@ -366,14 +369,14 @@ fn resolve_reference(r: &BytesRef<'_>, here: Span) -> Result<char, Error> {
                 "the entity &{}; is not defined (only &lt; &gt; &amp; &apos; &quot; and numeric character references exist without a DTD)",
                 String::from_utf8_lossy(other)
             ),
-            here,
+            here(),
         )),
     }
 }
 
 /// Moves a finished value into its rule.
-fn store(rule: &mut CorsRule, open: OpenValue) -> Result<(), Error> {
-    let span = Some(open.text_span.unwrap_or(open.after_start));
+fn store(rule: &mut CorsRule, open: OpenValue, index: &SpanIndex<'_>) -> Result<(), Error> {
+    let span = Some(index.span(open.text_start.unwrap_or(open.after_start)));
     let text = open.text;
     match open.field {
         Field::Id => rule.id = Some(Spanned::new(text, span)),
@@ -382,7 +385,8 @@ fn store(rule: &mut CorsRule, open: OpenValue) -> Result<(), Error> {
         Field::AllowedHeader => rule.allowed_headers.push(Spanned::new(text, span)),
         Field::ExposeHeader => rule.expose_headers.push(Spanned::new(text, span)),
         Field::MaxAgeSeconds => {
-            let n = parse_xs_int(&text).ok_or_else(|| malformed(span.or(Some(open.element))))?;
+            let n = parse_xs_int(&text)
+                .ok_or_else(|| malformed(span.or(Some(index.span(open.element)))))?;
             rule.max_age_seconds = Some(Spanned::new(n, span));
         }
     }
@@ -414,41 +418,57 @@ fn not_well_formed(detail: &str, here: Span) -> Error {
 /// namespace, no whitespace, members in the order of the API's `CORSRule` shape. Used for
 /// GetBucketCors answers and to measure the document S3 would receive from a JSON paste.
 pub fn to_xml(rules: &[CorsRule]) -> String {
-    let mut out = format!("<CORSConfiguration xmlns=\"{S3_NAMESPACE}\">");
-    for rule in rules {
-        out.push_str("<CORSRule>");
-        if let Some(id) = &rule.id {
-            element(&mut out, "ID", &id.value);
-        }
-        for v in &rule.allowed_headers {
-            element(&mut out, "AllowedHeader", &v.value);
-        }
-        for v in &rule.allowed_methods {
-            element(&mut out, "AllowedMethod", &v.value);
-        }
-        for v in &rule.allowed_origins {
-            element(&mut out, "AllowedOrigin", &v.value);
-        }
-        for v in &rule.expose_headers {
-            element(&mut out, "ExposeHeader", &v.value);
-        }
-        if let Some(age) = &rule.max_age_seconds {
-            element(&mut out, "MaxAgeSeconds", &age.value.to_string());
-        }
-        out.push_str("</CORSRule>");
-    }
-    out.push_str("</CORSConfiguration>");
+    let mut out = String::new();
+    write_xml(rules, &mut |piece| out.push_str(piece));
     out
 }
 
-fn element(out: &mut String, name: &str, value: &str) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-    out.push_str(&escape(value));
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+/// The length in bytes of [`to_xml`]'s document, without building it: the size check of a
+/// JSON paste needs only the number.
+pub fn xml_len(rules: &[CorsRule]) -> usize {
+    let mut len = 0;
+    write_xml(rules, &mut |piece| len += piece.len());
+    len
+}
+
+/// Hands [`to_xml`]'s document to `out` piece by piece.
+fn write_xml(rules: &[CorsRule], out: &mut impl FnMut(&str)) {
+    out("<CORSConfiguration xmlns=\"");
+    out(S3_NAMESPACE);
+    out("\">");
+    for rule in rules {
+        out("<CORSRule>");
+        if let Some(id) = &rule.id {
+            element(out, "ID", &id.value);
+        }
+        for v in &rule.allowed_headers {
+            element(out, "AllowedHeader", &v.value);
+        }
+        for v in &rule.allowed_methods {
+            element(out, "AllowedMethod", &v.value);
+        }
+        for v in &rule.allowed_origins {
+            element(out, "AllowedOrigin", &v.value);
+        }
+        for v in &rule.expose_headers {
+            element(out, "ExposeHeader", &v.value);
+        }
+        if let Some(age) = &rule.max_age_seconds {
+            element(out, "MaxAgeSeconds", &age.value.to_string());
+        }
+        out("</CORSRule>");
+    }
+    out("</CORSConfiguration>");
+}
+
+fn element(out: &mut impl FnMut(&str), name: &str, value: &str) {
+    out("<");
+    out(name);
+    out(">");
+    write_escaped(value, out);
+    out("</");
+    out(name);
+    out(">");
 }
 
 /// Escapes text for an XML element the way ordinary XML writers (and S3's captured bodies,
@@ -456,16 +476,26 @@ fn element(out: &mut String, name: &str, value: &str) {
 /// quotes need no escape in element text.
 pub fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
+    write_escaped(value, &mut |piece| out.push_str(piece));
     out
+}
+
+/// [`escape`] piece by piece: runs of plain text go out whole.
+fn write_escaped(value: &str, out: &mut impl FnMut(&str)) {
+    let mut plain = 0;
+    for (i, b) in value.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out(&value[plain..i]);
+        out(entity);
+        plain = i + 1;
+    }
+    out(&value[plain..]);
 }
 
 #[cfg(test)]

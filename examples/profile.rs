@@ -1,0 +1,72 @@
+//! Runs one piece of the core many times, for instruction-count profiling under callgrind:
+//!
+//! ```sh
+//! cargo build --release --example profile
+//! valgrind --tool=callgrind target/release/examples/profile simple 1 1000
+//! ```
+//!
+//! Arguments: what (`simple`, `preflighted`, `prepared-simple`, `prepared-preflighted`,
+//! `parse-xml`, `parse-json`, `fix`, `lint`), the number of rules (for the simulations), and the number of
+//! iterations. The inputs are those of
+//! `benches/simulate.rs`.
+
+#[path = "../benches/inputs/mod.rs"]
+mod inputs;
+
+use std::hint::black_box;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let what = args.get(1).map_or("simple", String::as_str);
+    let rules: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1);
+    let iterations: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    match what {
+        "simple" | "preflighted" | "prepared-simple" | "prepared-preflighted" => {
+            let config = inputs::xml_config(rules, 1);
+            let scenario = if what.ends_with("simple") {
+                inputs::simple(&config)
+            } else {
+                inputs::preflighted(&config)
+            };
+            let server = cors_sim::PreparedServer::new(&scenario.server).unwrap();
+            for _ in 0..iterations {
+                if what.starts_with("prepared") {
+                    black_box(cors_sim::simulate_prepared(black_box(&scenario), &server).unwrap());
+                } else {
+                    black_box(cors_sim::simulate(black_box(&scenario)).unwrap());
+                }
+            }
+        }
+        "parse-xml" | "parse-json" => {
+            let (xml, json) = inputs::configs_near_64_kb();
+            let text = if what == "parse-xml" { xml } else { json };
+            eprintln!("{what}: {} bytes", text.len());
+            for _ in 0..iterations {
+                black_box(
+                    cors_sim::parse_policy(cors_sim::PolicyKind::S3, black_box(&text)).unwrap(),
+                );
+            }
+        }
+        "fix" | "lint" => {
+            // The web app's work when a keystroke blocks the request against 64 KB of rules.
+            let (xml, _) = inputs::configs_near_64_kb();
+            let xml = xml.replace("https://app.example.com<", "https://app.example.co<");
+            let scenario = inputs::preflighted(&xml);
+            let trace = cors_sim::simulate(&scenario).unwrap();
+            let Some(cors_sim::Policy::S3 {
+                config: Some(config),
+            }) = cors_sim::parse_policy(cors_sim::PolicyKind::S3, &xml).ok()
+            else {
+                panic!("the configuration parses");
+            };
+            for _ in 0..iterations {
+                if what == "fix" {
+                    black_box(cors_sim::advice::fix::fix_given(&scenario, &trace).unwrap());
+                } else {
+                    black_box(cors_sim::advice::lint(&config));
+                }
+            }
+        }
+        other => panic!("unknown benchmark {other:?}"),
+    }
+}
