@@ -38,7 +38,7 @@ pub fn fetch(
 ) -> Result<Trace, Error> {
     let origin = Origin::parse(&spec.origin)
         .map_err(|e| Error::scenario(format!("request.origin: {e}"), None))?;
-    let url = Url::parse(spec.url.trim()).map_err(|e| {
+    let url = crate::http::parse_url(spec.url.trim()).map_err(|e| {
         Error::scenario(
             format!(
                 "request.url: {:?} is not an absolute URL ({e}); write it like https://bucket.s3.amazonaws.com/key",
@@ -1230,7 +1230,7 @@ impl<'a> Run<'a> {
             self.block(Stage::Response, &f, status);
             return false;
         }
-        let next = match self.url.join(&location) {
+        let next = match crate::http::join_url(&self.url, &location) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => u,
             _ => {
                 let f = Failure::new(
