@@ -200,12 +200,14 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
 /// The inputs from JSON: an object whose known fields have the right types (missing ones take
 /// the example's values; unknown ones are ignored, so older links keep opening).
 pub fn from_json(json: &str) -> Result<Inputs, DecodeError> {
-    let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| DecodeError::Json(e.to_string()))?;
-    if !value.is_object() {
+    // Read straight into `Inputs` (no `serde_json::Value` in between: one deserializer per
+    // type keeps the wasm smaller); anything but an object is only checked for being JSON.
+    if !json.trim_start().starts_with('{') {
+        serde_json::from_str::<serde::de::IgnoredAny>(json)
+            .map_err(|e| DecodeError::Json(e.to_string()))?;
         return Err(DecodeError::Json("not a JSON object".into()));
     }
-    serde_json::from_value(value).map_err(|e| DecodeError::Json(e.to_string()))
+    serde_json::from_str(json).map_err(|e| DecodeError::Json(e.to_string()))
 }
 
 /// The `v1` payload for `inputs` (without `v1=`).

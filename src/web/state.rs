@@ -464,7 +464,9 @@ pub fn scenario(inputs: &Inputs) -> Result<Scenario, Error> {
 
 /// The editor text of a server: hand-written style, absent and empty fields left out.
 fn custom_server_text(server: &ServerSpec) -> String {
-    serde_json::to_value(server)
+    // Through JSON text, not `serde_json::to_value`: one serializer per type in the wasm.
+    serde_json::to_string(server)
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text))
         .map(|mut v| {
             if let Some(map) = v.as_object_mut() {
                 map.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(Vec::is_empty)));
