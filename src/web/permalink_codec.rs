@@ -252,6 +252,29 @@ mod tests {
     }
 
     #[test]
+    fn the_fuzz_seeds_open() {
+        // fuzz/seeds/permalink/: the permalink fuzz target starts from these.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/permalink");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("seeds") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("text");
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let f = decode_fragment(&text);
+            match name.as_str() {
+                "flags-only.txt" => assert!(f.embed && f.inputs.is_none()),
+                "unknown-version.txt" => assert!(matches!(
+                    f.inputs,
+                    Some(Err(DecodeError::UnknownVersion(_)))
+                )),
+                _ => assert!(matches!(f.inputs, Some(Ok(_))), "{name}: {f:?}"),
+            }
+            n += 1;
+        }
+        assert!(n >= 3);
+    }
+
+    #[test]
     fn v1_round_trips_and_is_smaller_than_the_json() {
         let i = edited();
         let frag = encode_fragment(&i, &Fragment::default());
