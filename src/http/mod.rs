@@ -10,7 +10,10 @@ mod method;
 mod origin;
 mod provenance;
 
-pub use headers::{is_http_whitespace, is_token, is_token_char, normalize_value, HeaderList};
+pub use headers::{
+    header_limit_error, is_http_whitespace, is_token, is_token_char, normalize_value, HeaderList,
+    MAX_HEADERS, MAX_HEADER_BYTES,
+};
 pub use idn::{join_url, parse_url, UrlError};
 pub use message::{reason_phrase, Request, Response};
 pub use method::{Method, MethodError};

@@ -426,7 +426,16 @@ pub fn parse_header_lines(text: &str) -> Result<HeaderList, Error> {
             )
             .in_input("headers"));
         }
-        list.append(name, value.trim_matches([' ', '\t']));
+        let value = value.trim_matches([' ', '\t']);
+        if let Some(e) = crate::http::header_limit_error(list.len(), name, value) {
+            let mut error = Error::too_large(e).in_input("headers");
+            error.span = Some(Span {
+                line: line_no,
+                column: 1,
+            });
+            return Err(error);
+        }
+        list.append(name, value);
     }
     Ok(list)
 }
