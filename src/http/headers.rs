@@ -18,10 +18,9 @@ pub const MAX_HEADERS: usize = 100;
 
 /// The longest header name or value of the input, in bytes.
 ///
-/// Also cors-sim's own bound, chosen below what the servers it models accept in total: API
-/// Gateway's quota for the request line and all header values together is 10,240 bytes ("API
-/// Gateway quotas", REST APIs), and S3 limits a PUT request's header to 8 KB ("Working with
-/// object metadata").
+/// Also cors-sim's own bound, no larger than what the servers it models accept: S3 limits a
+/// PUT request's whole header to 8 KB (S3 User Guide, "Working with object metadata"; not
+/// checked against a recording), so a longer value could never reach a real bucket.
 pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 
 /// Why a header line cannot be added to a list that already holds `count` lines, if it cannot.
