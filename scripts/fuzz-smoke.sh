@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${CORS_SIM_FUZZ_SECONDS:-20}"
-for target in parse_policy simulate respond; do
+for target in parse_policy simulate respond permalink; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   if [[ -d "fuzz/seeds/$target" ]]; then

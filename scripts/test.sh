@@ -45,9 +45,7 @@ cargo test --locked --target wasm32-unknown-unknown --features web --test web
 
 section "trunk build --release"
 trunk build --release
-for f in dist/*; do
-  printf '  %-48s %9d bytes  %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
-done
+bash scripts/size-report.sh dist
 
 section "fuzz smoke (cargo fuzz, nightly): each target briefly, from its seeds"
 bash scripts/fuzz-smoke.sh

@@ -174,3 +174,22 @@ fn check_reads_every_provider_kind() {
     assert_eq!(run(args("PUT")).status.code(), Some(0));
     assert_eq!(run(args("DELETE")).status.code(), Some(1));
 }
+
+#[test]
+fn invalid_utf8_and_hostile_files_are_one_line_exit_2() {
+    let dir = std::env::temp_dir().join(format!("cors-sim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let latin1 = dir.join("latin1.json");
+    std::fs::write(&latin1, b"{\"request\": {\"url\": \"caf\xe9\"}}").expect("write");
+    let err = bad_input(&cors_sim(&["simulate", &latin1.to_string_lossy()], ""));
+    assert!(
+        err.contains("not UTF-8 text (invalid byte at offset 24)"),
+        "{err}"
+    );
+    // Deep nesting and a NUL byte: located errors, not a crash.
+    let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+    let err = bad_input(&cors_sim(&["simulate", "-"], &deep));
+    assert!(err.contains("<stdin>:1:"), "{err}");
+    let err = bad_input(&cors_sim(&["simulate", "-"], "{\"request\": \0}"));
+    assert!(err.contains("<stdin>:1:"), "{err}");
+}

@@ -201,11 +201,7 @@ fn simulate_candidate(scenario: &Scenario, candidate: &Candidate) -> Option<Trac
 
 /// A unified diff of two texts, labelled as the configuration before and after.
 pub fn unified_diff(before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(3)
-        .header("config", "config (fixed)")
-        .to_string()
+    super::diff::unified(before, after, "config", "config (fixed)")
 }
 
 /// When the browser refuses the request before any server is involved.

@@ -4,6 +4,7 @@
 //! Findings and fixes are data, never errors: the provider would accept the configuration as
 //! it is.
 
+mod diff;
 pub mod fix;
 mod fix_s3;
 pub mod lint;

@@ -9,7 +9,6 @@ use super::engine::Engine;
 use crate::http::{HeaderList, Origin, Response};
 use crate::scenario::Browser;
 use crate::trace::BlockReason;
-use url::Url;
 
 /// A failed check: the reason id, the value the console message quotes, and an explanation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,7 +130,7 @@ fn chrome(headers: &HeaderList, origin: &Origin, include: bool) -> Result<Passed
                 format!("The response has {how}; exactly one origin is allowed."),
             ));
         }
-        if value != "null" && Url::parse(&value).is_err() {
+        if value != "null" && crate::http::parse_url(&value).is_err() {
             return Err(Failure::new(
                 BlockReason::InvalidAllowOriginValue,
                 value.clone(),

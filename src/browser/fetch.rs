@@ -38,7 +38,7 @@ pub fn fetch(
 ) -> Result<Trace, Error> {
     let origin = Origin::parse(&spec.origin)
         .map_err(|e| Error::scenario(format!("request.origin: {e}"), None))?;
-    let url = Url::parse(spec.url.trim()).map_err(|e| {
+    let url = crate::http::parse_url(spec.url.trim()).map_err(|e| {
         Error::scenario(
             format!(
                 "request.url: {:?} is not an absolute URL ({e}); write it like https://bucket.s3.amazonaws.com/key",
@@ -1454,7 +1454,7 @@ impl<'a> Run<'a> {
         let location = response.headers.get("location").unwrap_or_default();
         // Where the redirect leads, as WebKit names it in its console line (without a user
         // name or password).
-        let target = match self.url.join(&location) {
+        let target = match crate::http::join_url(&self.url, &location) {
             Ok(mut u) => {
                 let _ = u.set_username("");
                 let _ = u.set_password(None);
@@ -1465,9 +1465,7 @@ impl<'a> Run<'a> {
         // Firefox's network layer refuses a Location that is not http(s) before its CORS
         // listener checks the redirect (observed in Firefox 153); Chromium and WebKit check the
         // redirect response first.
-        let next = self
-            .url
-            .join(&location)
+        let next = crate::http::join_url(&self.url, &location)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"));
         if next.is_none() && self.browser() == Browser::Firefox {

@@ -232,9 +232,7 @@ fn check(
         if response.is_redirect() {
             let mut refused = redirect_failure();
             let location = response.headers.get("location").unwrap_or_default();
-            let cross_origin_location = asked
-                .url
-                .join(&location)
+            let cross_origin_location = crate::http::join_url(asked.url, &location)
                 .is_ok_and(|to| !Origin::of_url(&to).same_origin(&Origin::of_url(asked.url)));
             if browser == Browser::Firefox && cross_origin_location {
                 // Toward another origin, Firefox then checks the redirect response once more

@@ -10,6 +10,38 @@ use serde::ser::{SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The most lines one header list of the input may hold (a request's, a literal response's).
+///
+/// cors-sim's own bound, not a browser's: no real request comes near it, and it keeps the
+/// quadratic corners of the model (each line checked against each allowed name) cheap.
+pub const MAX_HEADERS: usize = 100;
+
+/// The longest header name or value of the input, in bytes.
+///
+/// Also cors-sim's own bound, no larger than what the servers it models accept: S3 limits a
+/// PUT request's whole header to 8 KB (S3 User Guide, "Working with object metadata"; not
+/// checked against a recording), so a longer value could never reach a real bucket.
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// Why a header line cannot be added to a list that already holds `count` lines, if it cannot.
+pub fn header_limit_error(count: usize, name: &str, value: &str) -> Option<String> {
+    if count >= MAX_HEADERS {
+        return Some(format!(
+            "more than {MAX_HEADERS} header lines; cors-sim accepts at most {MAX_HEADERS}"
+        ));
+    }
+    for (what, text) in [("name", name), ("value", value)] {
+        if text.len() > MAX_HEADER_BYTES {
+            let shown: String = name.chars().take(40).collect();
+            return Some(format!(
+                "the {what} of header {shown:?} is {} bytes; cors-sim accepts at most {MAX_HEADER_BYTES}",
+                text.len()
+            ));
+        }
+    }
+    None
+}
+
 /// HTTP whitespace: <https://fetch.spec.whatwg.org/#http-whitespace>.
 pub fn is_http_whitespace(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' ')
@@ -200,7 +232,12 @@ impl<'de> Deserialize<'de> for HeaderList {
                 let mut list = HeaderList::new();
                 while let Some(pair) = seq.next_element::<Vec<String>>()? {
                     match <[String; 2]>::try_from(pair) {
-                        Ok([n, v]) => list.append(n, v),
+                        Ok([n, v]) => {
+                            if let Some(e) = header_limit_error(list.len(), &n, &v) {
+                                return Err(de::Error::custom(e));
+                            }
+                            list.append(n, v)
+                        }
                         Err(pair) => {
                             return Err(de::Error::invalid_length(
                                 pair.len(),
@@ -215,13 +252,15 @@ impl<'de> Deserialize<'de> for HeaderList {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderList, A::Error> {
                 let mut list = HeaderList::new();
                 while let Some((name, value)) = map.next_entry::<String, OneOrMany>()? {
-                    match value {
-                        OneOrMany::One(v) => list.append(name, v),
-                        OneOrMany::Many(vs) => {
-                            for v in vs {
-                                list.append(name.clone(), v);
-                            }
+                    let values = match value {
+                        OneOrMany::One(v) => vec![v],
+                        OneOrMany::Many(vs) => vs,
+                    };
+                    for v in values {
+                        if let Some(e) = header_limit_error(list.len(), &name, &v) {
+                            return Err(de::Error::custom(e));
                         }
+                        list.append(name.clone(), v);
                     }
                 }
                 Ok(list)

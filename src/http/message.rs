@@ -4,7 +4,6 @@ use super::headers::HeaderList;
 use super::provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
-use url::Url;
 
 /// A request as the server receives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,7 +36,7 @@ pub struct Response {
 impl Request {
     /// The raw HTTP/1.1 text: request line, `Host`, then the header lines.
     pub fn to_raw(&self) -> String {
-        let (target, host) = match Url::parse(&self.url) {
+        let (target, host) = match super::parse_url(&self.url) {
             Ok(u) => {
                 let mut target = u.path().to_string();
                 if let Some(q) = u.query() {

@@ -4,12 +4,17 @@
 //! `browser/` never imports `server/` nor the reverse; both speak only these types.
 
 mod headers;
+mod idn;
 mod message;
 mod method;
 mod origin;
 mod provenance;
 
-pub use headers::{is_http_whitespace, is_token, is_token_char, normalize_value, HeaderList};
+pub use headers::{
+    header_limit_error, is_http_whitespace, is_token, is_token_char, normalize_value, HeaderList,
+    MAX_HEADERS, MAX_HEADER_BYTES,
+};
+pub use idn::{join_url, parse_url, UrlError};
 pub use message::{reason_phrase, Request, Response};
 pub use method::{Method, MethodError};
 pub use origin::{Origin, OriginError};

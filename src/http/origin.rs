@@ -68,7 +68,7 @@ impl Origin {
         if trimmed == "null" {
             return Ok(Origin::Opaque);
         }
-        let url = Url::parse(trimmed).map_err(|e| {
+        let url = super::parse_url(trimmed).map_err(|e| {
             OriginError(format!(
                 "page origin {trimmed:?} is not a URL ({e}); write it like https://app.example.com, or null"
             ))

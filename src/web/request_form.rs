@@ -21,15 +21,16 @@ pub struct RequestFormProps {
 
 /// The contract's name of an enum value (`same-origin`, `no-cors`, …).
 fn id_of<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+    // Through JSON text, not `serde_json::Value`: one serializer per type in the wasm.
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|s| serde_json::from_str::<String>(&s).ok())
+        .unwrap_or_default()
 }
 
 /// The enum value with the contract's name `id`.
 fn from_id<T: DeserializeOwned>(id: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(id.to_string())).ok()
+    serde_json::from_str(&serde_json::to_string(id).ok()?).ok()
 }
 
 /// A `<select>` over an enum's values, each shown with a label.

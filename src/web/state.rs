@@ -426,7 +426,16 @@ pub fn parse_header_lines(text: &str) -> Result<HeaderList, Error> {
             )
             .in_input("headers"));
         }
-        list.append(name, value.trim_matches([' ', '\t']));
+        let value = value.trim_matches([' ', '\t']);
+        if let Some(e) = crate::http::header_limit_error(list.len(), name, value) {
+            let mut error = Error::too_large(e).in_input("headers");
+            error.span = Some(Span {
+                line: line_no,
+                column: 1,
+            });
+            return Err(error);
+        }
+        list.append(name, value);
     }
     Ok(list)
 }
@@ -464,7 +473,9 @@ pub fn scenario(inputs: &Inputs) -> Result<Scenario, Error> {
 
 /// The editor text of a server: hand-written style, absent and empty fields left out.
 fn custom_server_text(server: &ServerSpec) -> String {
-    serde_json::to_value(server)
+    // Through JSON text, not `serde_json::to_value`: one serializer per type in the wasm.
+    serde_json::to_string(server)
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text))
         .map(|mut v| {
             if let Some(map) = v.as_object_mut() {
                 map.retain(|_, x| !(x.is_null() || x.as_array().is_some_and(Vec::is_empty)));

@@ -11,8 +11,6 @@
 //! * Any other host (a custom domain, `localhost`) is a CNAME to the bucket: S3 takes the whole
 //!   host name as the bucket name, and the path is the key.
 
-use url::Url;
-
 /// How the URL addresses the bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Addressing {
@@ -53,7 +51,8 @@ impl Target {
 
 /// The bucket and key `url` names, or a description of why it is not an absolute HTTP URL.
 pub fn parse_target(url: &str) -> Result<Target, String> {
-    let parsed = Url::parse(url).map_err(|e| format!("{url:?} is not an absolute URL: {e}"))?;
+    let parsed =
+        crate::http::parse_url(url).map_err(|e| format!("{url:?} is not an absolute URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!("{url:?} is not an http or https URL"));
     }
