@@ -20,6 +20,7 @@ use crate::scenario::{Api, BodyKind, BodySpec, Browser, Credentials, Mode, Reque
 use crate::trace::{
     BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step, StepResult, Trace,
 };
+use std::borrow::Cow;
 use url::Url;
 
 /// At most this many redirects are followed (<https://fetch.spec.whatwg.org/#http-redirect-fetch>).
@@ -137,17 +138,17 @@ impl<'a> Run<'a> {
     fn step(
         &mut self,
         phase: Phase,
-        title: &str,
+        title: impl Into<Cow<'static, str>>,
         result: StepResult,
         detail: String,
-        source: &str,
+        source: impl Into<Cow<'static, str>>,
     ) {
         self.trace.steps.push(Step {
             phase,
-            title: title.to_string(),
+            title: title.into(),
             result,
             detail,
-            source: source.to_string(),
+            source: source.into(),
         });
     }
 
@@ -671,7 +672,13 @@ impl<'a> Run<'a> {
     }
 
     /// The API throws: nothing is sent, and script gets the exception.
-    fn block_type_error(&mut self, title: &str, detail: String, text: String, source: &str) {
+    fn block_type_error(
+        &mut self,
+        title: &'static str,
+        detail: String,
+        text: String,
+        source: &'static str,
+    ) {
         self.step(Phase::Page, title, StepResult::Fail, detail, source);
         self.trace.outcome = Outcome::Blocked;
         // fetch() rejects its promise; XHR's open()/setRequestHeader() throw synchronously.
@@ -941,7 +948,7 @@ impl<'a> Run<'a> {
             };
             self.step(
                 Phase::Server,
-                &format!("Server answers {}", response.status),
+                format!("Server answers {}", response.status),
                 StepResult::Info,
                 detail,
                 source,
@@ -1091,7 +1098,7 @@ impl<'a> Run<'a> {
                         seconds(valid_until),
                         seconds(self.now)
                     ),
-                    &format!("Fetch #cors-preflight-cache; {}", self.engine.preflight_cache_source()),
+                    format!("Fetch #cors-preflight-cache; {}", self.engine.preflight_cache_source()),
                 );
                 self.trace.preflight = Some(Preflight {
                     reasons,
@@ -1165,7 +1172,7 @@ impl<'a> Run<'a> {
             } else {
                 StepResult::Pass
             };
-            self.step(Phase::Preflight, &n.title, result, n.detail, &n.source);
+            self.step(Phase::Preflight, n.title, result, n.detail, n.source);
         }
         let origin_header = self.preflight_origin_header();
         let url = self.url.to_string();
@@ -1187,7 +1194,7 @@ impl<'a> Run<'a> {
                     "Preflight passed",
                     StepResult::Pass,
                     format!("The actual request may be sent. {cached}"),
-                    &format!(
+                    format!(
                         "Fetch #cors-preflight-fetch-0; Fetch #cors-preflight-cache; {}",
                         self.engine.preflight_cache_source()
                     ),
@@ -1197,13 +1204,13 @@ impl<'a> Run<'a> {
             Err(f) => {
                 self.step(
                     Phase::Preflight,
-                    &f.title,
+                    f.title,
                     StepResult::Fail,
                     format!(
                         "{} The actual request is never sent.",
                         f.failure.explanation
                     ),
-                    &f.source,
+                    f.source,
                 );
                 // A network error clears the cache entries for this origin and URL (Fetch,
                 // Gecko); Chromium keeps them (see `clear_cache_after_failure`).
@@ -1362,7 +1369,7 @@ impl<'a> Run<'a> {
                         "Response passes the CORS check",
                         StepResult::Pass,
                         passed,
-                        &source,
+                        source,
                     );
                     self.read(&response);
                     self.trace.response = Some(response);
@@ -1376,7 +1383,7 @@ impl<'a> Run<'a> {
                             "{} The request did reach the server and had its effects (an upload is stored); only reading the response is blocked.",
                             f.explanation
                         ),
-                        &source,
+                        source,
                     );
                     self.trace.response = Some(response);
                     self.clear_cache_after_failure(cache);
@@ -1488,7 +1495,7 @@ impl<'a> Run<'a> {
         if let Err(f) = checked {
             self.step(
                 Phase::Actual,
-                &format!("Redirect {status} fails the CORS check"),
+                format!("Redirect {status} fails the CORS check"),
                 StepResult::Fail,
                 format!(
                     "A cross-origin redirect must pass the CORS check itself. {}",
@@ -1694,7 +1701,7 @@ impl<'a> Run<'a> {
         }
         self.step(
             Phase::Actual,
-            &format!("Redirect {status} followed"),
+            format!("Redirect {status} followed"),
             StepResult::Pass,
             if self.cors_tainting {
                 format!("The redirect passed the CORS check; the browser follows Location to {next}.")
