@@ -972,7 +972,7 @@ impl<'a> Run<'a> {
                     && self.engine.keeps_origin_header_across_redirects());
             sent_origin = with_origin;
             let request = self.actual_request(with_origin);
-            let response = server.respond_to_hop(&request, hop);
+            let response = server.respond_to_hop_parsed(&request, &self.url, hop);
             self.server_step(&response);
             if !response.is_redirect() {
                 break (request, response);
@@ -1152,7 +1152,7 @@ impl<'a> Run<'a> {
             ),
             "Fetch #cors-preflight-fetch-0",
         );
-        let response = server.respond_to_hop(&request, 0);
+        let response = server.respond_to_hop_parsed(&request, &self.url, 0);
         self.server_step(&response);
         let status = response.status;
         let origin = self.preflight_origin();
@@ -1337,7 +1337,7 @@ impl<'a> Run<'a> {
                     "Fetch #http-network-or-cache-fetch; Fetch #origin-header",
                 );
             }
-            let response = server.respond_to_hop(&request, hop);
+            let response = server.respond_to_hop_parsed(&request, &self.url, hop);
             self.server_step(&response);
             if response.is_redirect() {
                 if !self.follow_redirect(request, response, hop) {
