@@ -7,7 +7,7 @@
 use super::console::{console_lines, redirect_refused_lines, too_many_redirects_lines, Context};
 use super::cors_check::{cors_check, Failure};
 use super::engine::Engine;
-use super::exposure::{basic_readable_headers, cors_readable_headers, exposure, Exposure};
+use super::exposure::{basic_readable_headers, exposure, readable_given, Exposure};
 use super::preflight::{check_preflight_response, preflight_request, Asked};
 use super::preflight_cache::{Lookup, PreflightCache, Query};
 use super::safelist::{
@@ -1732,11 +1732,12 @@ impl<'a> Run<'a> {
 
     /// What script can read of a CORS response that passed the check.
     fn read(&mut self, response: &Response) {
-        let readable = cors_readable_headers(&response.headers, self.include);
+        let exposed = exposure(&response.headers, self.include);
+        let readable = readable_given(&response.headers, &exposed);
         let hidden = response
             .headers
             .lowercase_names_where(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
-        let exposure_note = match exposure(&response.headers, self.include) {
+        let exposure_note = match exposed {
             Exposure::None => "No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable.".to_string(),
             Exposure::Invalid(bad) => format!("Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored."),
             Exposure::All => "Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included.".to_string(),

@@ -1,7 +1,7 @@
 //! Web origins: <https://html.spec.whatwg.org/multipage/browsers.html#concept-origin>.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::fmt::{self, Write};
 use url::Url;
 
 /// An origin as a browser holds it: a (scheme, host, port) tuple, or opaque.
@@ -81,10 +81,16 @@ impl Origin {
     pub fn serialize(&self) -> String {
         match self {
             Origin::Opaque => "null".to_string(),
-            Origin::Tuple { scheme, host, port } => match port {
-                Some(p) => format!("{scheme}://{host}:{p}"),
-                None => format!("{scheme}://{host}"),
-            },
+            Origin::Tuple { scheme, host, port } => {
+                let mut out = String::with_capacity(scheme.len() + host.len() + 9);
+                out.push_str(scheme);
+                out.push_str("://");
+                out.push_str(host);
+                if let Some(p) = port {
+                    let _ = write!(out, ":{p}");
+                }
+                out
+            }
         }
     }
 
@@ -107,8 +113,20 @@ impl Origin {
 }
 
 impl fmt::Display for Origin {
+    /// The same text as [`Origin::serialize`], written without an intermediate string.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.serialize())
+        match self {
+            Origin::Opaque => f.write_str("null"),
+            Origin::Tuple { scheme, host, port } => {
+                f.write_str(scheme)?;
+                f.write_str("://")?;
+                f.write_str(host)?;
+                match port {
+                    Some(p) => write!(f, ":{p}"),
+                    None => Ok(()),
+                }
+            }
+        }
     }
 }
 
