@@ -3,6 +3,7 @@
 use crate::http::{Request, Response};
 use crate::scenario::Browser;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// What happened to one request, from the page's call to what its script can read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -188,13 +189,13 @@ pub struct Step {
     /// Which part of the timeline it belongs to.
     pub phase: Phase,
     /// A short title.
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// Pass, fail or information.
     pub result: StepResult,
     /// The explanation, naming the values involved.
     pub detail: String,
     /// Where the rule comes from: a Fetch section, an engine's behaviour, an AWS document.
-    pub source: String,
+    pub source: Cow<'static, str>,
 }
 
 /// The parts of the timeline.

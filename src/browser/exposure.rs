@@ -55,14 +55,18 @@ pub fn exposure(headers: &HeaderList, include_credentials: bool) -> Exposure {
 
 /// Readable header names of a CORS response, lowercased, deduplicated, in response order.
 pub fn cors_readable_headers(headers: &HeaderList, include_credentials: bool) -> Vec<String> {
-    let exposed = exposure(headers, include_credentials);
+    readable_given(headers, &exposure(headers, include_credentials))
+}
+
+/// [`cors_readable_headers`] for a caller that has already parsed the exposure of `headers`.
+pub(crate) fn readable_given(headers: &HeaderList, exposed: &Exposure) -> Vec<String> {
     // Names are compared as written, case-insensitively, so only readable ones are copied.
     headers.lowercase_names_where(|name| {
         !is_forbidden_response_header(name)
             && (SAFELISTED_RESPONSE_HEADERS
                 .iter()
                 .any(|s| s.eq_ignore_ascii_case(name))
-                || match &exposed {
+                || match exposed {
                     Exposure::All => true,
                     Exposure::Names(list) => list.iter().any(|l| l.eq_ignore_ascii_case(name)),
                     Exposure::None | Exposure::Invalid(_) => false,

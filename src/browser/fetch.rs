@@ -7,7 +7,7 @@
 use super::console::{console_lines, redirect_refused_lines, too_many_redirects_lines, Context};
 use super::cors_check::{cors_check, Failure};
 use super::engine::Engine;
-use super::exposure::{basic_readable_headers, cors_readable_headers, exposure, Exposure};
+use super::exposure::{basic_readable_headers, exposure, readable_given, Exposure};
 use super::preflight::{check_preflight_response, preflight_request, Asked};
 use super::preflight_cache::{Lookup, PreflightCache, Query};
 use super::safelist::{
@@ -20,6 +20,7 @@ use crate::scenario::{Api, BodyKind, BodySpec, Browser, Credentials, Mode, Reque
 use crate::trace::{
     BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step, StepResult, Trace,
 };
+use std::borrow::Cow;
 use url::Url;
 
 /// At most this many redirects are followed (<https://fetch.spec.whatwg.org/#http-redirect-fetch>).
@@ -137,17 +138,17 @@ impl<'a> Run<'a> {
     fn step(
         &mut self,
         phase: Phase,
-        title: &str,
+        title: impl Into<Cow<'static, str>>,
         result: StepResult,
         detail: String,
-        source: &str,
+        source: impl Into<Cow<'static, str>>,
     ) {
         self.trace.steps.push(Step {
             phase,
-            title: title.to_string(),
+            title: title.into(),
             result,
             detail,
-            source: source.to_string(),
+            source: source.into(),
         });
     }
 
@@ -671,7 +672,13 @@ impl<'a> Run<'a> {
     }
 
     /// The API throws: nothing is sent, and script gets the exception.
-    fn block_type_error(&mut self, title: &str, detail: String, text: String, source: &str) {
+    fn block_type_error(
+        &mut self,
+        title: &'static str,
+        detail: String,
+        text: String,
+        source: &'static str,
+    ) {
         self.step(Phase::Page, title, StepResult::Fail, detail, source);
         self.trace.outcome = Outcome::Blocked;
         // fetch() rejects its promise; XHR's open()/setRequestHeader() throw synchronously.
@@ -941,7 +948,7 @@ impl<'a> Run<'a> {
             };
             self.step(
                 Phase::Server,
-                &format!("Server answers {}", response.status),
+                format!("Server answers {}", response.status),
                 StepResult::Info,
                 detail,
                 source,
@@ -965,7 +972,7 @@ impl<'a> Run<'a> {
                     && self.engine.keeps_origin_header_across_redirects());
             sent_origin = with_origin;
             let request = self.actual_request(with_origin);
-            let response = server.respond_to_hop(&request, hop);
+            let response = server.respond_to_hop_parsed(&request, &self.url, hop);
             self.server_step(&response);
             if !response.is_redirect() {
                 break (request, response);
@@ -1091,7 +1098,7 @@ impl<'a> Run<'a> {
                         seconds(valid_until),
                         seconds(self.now)
                     ),
-                    &format!("Fetch #cors-preflight-cache; {}", self.engine.preflight_cache_source()),
+                    format!("Fetch #cors-preflight-cache; {}", self.engine.preflight_cache_source()),
                 );
                 self.trace.preflight = Some(Preflight {
                     reasons,
@@ -1145,7 +1152,7 @@ impl<'a> Run<'a> {
             ),
             "Fetch #cors-preflight-fetch-0",
         );
-        let response = server.respond_to_hop(&request, 0);
+        let response = server.respond_to_hop_parsed(&request, &self.url, 0);
         self.server_step(&response);
         let status = response.status;
         let origin = self.preflight_origin();
@@ -1165,7 +1172,7 @@ impl<'a> Run<'a> {
             } else {
                 StepResult::Pass
             };
-            self.step(Phase::Preflight, &n.title, result, n.detail, &n.source);
+            self.step(Phase::Preflight, n.title, result, n.detail, n.source);
         }
         let origin_header = self.preflight_origin_header();
         let url = self.url.to_string();
@@ -1187,7 +1194,7 @@ impl<'a> Run<'a> {
                     "Preflight passed",
                     StepResult::Pass,
                     format!("The actual request may be sent. {cached}"),
-                    &format!(
+                    format!(
                         "Fetch #cors-preflight-fetch-0; Fetch #cors-preflight-cache; {}",
                         self.engine.preflight_cache_source()
                     ),
@@ -1197,13 +1204,13 @@ impl<'a> Run<'a> {
             Err(f) => {
                 self.step(
                     Phase::Preflight,
-                    &f.title,
+                    f.title,
                     StepResult::Fail,
                     format!(
                         "{} The actual request is never sent.",
                         f.failure.explanation
                     ),
-                    &f.source,
+                    f.source,
                 );
                 // A network error clears the cache entries for this origin and URL (Fetch,
                 // Gecko); Chromium keeps them (see `clear_cache_after_failure`).
@@ -1330,7 +1337,7 @@ impl<'a> Run<'a> {
                     "Fetch #http-network-or-cache-fetch; Fetch #origin-header",
                 );
             }
-            let response = server.respond_to_hop(&request, hop);
+            let response = server.respond_to_hop_parsed(&request, &self.url, hop);
             self.server_step(&response);
             if response.is_redirect() {
                 if !self.follow_redirect(request, response, hop) {
@@ -1362,7 +1369,7 @@ impl<'a> Run<'a> {
                         "Response passes the CORS check",
                         StepResult::Pass,
                         passed,
-                        &source,
+                        source,
                     );
                     self.read(&response);
                     self.trace.response = Some(response);
@@ -1376,7 +1383,7 @@ impl<'a> Run<'a> {
                             "{} The request did reach the server and had its effects (an upload is stored); only reading the response is blocked.",
                             f.explanation
                         ),
-                        &source,
+                        source,
                     );
                     self.trace.response = Some(response);
                     self.clear_cache_after_failure(cache);
@@ -1486,7 +1493,7 @@ impl<'a> Run<'a> {
         if let Err(f) = checked {
             self.step(
                 Phase::Actual,
-                &format!("Redirect {status} fails the CORS check"),
+                format!("Redirect {status} fails the CORS check"),
                 StepResult::Fail,
                 format!(
                     "A cross-origin redirect must pass the CORS check itself. {}",
@@ -1692,7 +1699,7 @@ impl<'a> Run<'a> {
         }
         self.step(
             Phase::Actual,
-            &format!("Redirect {status} followed"),
+            format!("Redirect {status} followed"),
             StepResult::Pass,
             if self.cors_tainting {
                 format!("The redirect passed the CORS check; the browser follows Location to {next}.")
@@ -1723,11 +1730,12 @@ impl<'a> Run<'a> {
 
     /// What script can read of a CORS response that passed the check.
     fn read(&mut self, response: &Response) {
-        let readable = cors_readable_headers(&response.headers, self.include);
+        let exposed = exposure(&response.headers, self.include);
+        let readable = readable_given(&response.headers, &exposed);
         let hidden = response
             .headers
             .lowercase_names_where(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
-        let exposure_note = match exposure(&response.headers, self.include) {
+        let exposure_note = match exposed {
             Exposure::None => "No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable.".to_string(),
             Exposure::Invalid(bad) => format!("Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored."),
             Exposure::All => "Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included.".to_string(),

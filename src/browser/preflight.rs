@@ -8,6 +8,7 @@ use super::engine::Engine;
 use crate::http::{is_http_whitespace, is_token, HeaderList, Method, Origin, Request, Response};
 use crate::scenario::Browser;
 use crate::trace::BlockReason;
+use std::borrow::Cow;
 
 /// Builds the preflight request (<https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>
 /// steps 1–3): `Accept: */*`, `Access-Control-Request-Method` (sent even for GET, HEAD and
@@ -78,16 +79,20 @@ pub struct Asked<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     /// Step title.
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// Step detail.
     pub detail: String,
     /// Where the rule comes from.
-    pub source: String,
+    pub source: Cow<'static, str>,
     /// A warning rather than a plain pass.
     pub warn: bool,
 }
 
-fn note(title: &str, detail: String, source: &str) -> Note {
+fn note(
+    title: impl Into<Cow<'static, str>>,
+    detail: String,
+    source: impl Into<Cow<'static, str>>,
+) -> Note {
     Note {
         title: title.into(),
         detail,
@@ -100,14 +105,18 @@ fn note(title: &str, detail: String, source: &str) -> Note {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreflightFailure {
     /// The check's title.
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// The failure (boxed: it is large, and the success path should stay small).
     pub failure: Box<Failure>,
     /// Where the rule comes from.
-    pub source: String,
+    pub source: Cow<'static, str>,
 }
 
-fn failed(title: &str, failure: Failure, source: &str) -> PreflightFailure {
+fn failed(
+    title: impl Into<Cow<'static, str>>,
+    failure: Failure,
+    source: impl Into<Cow<'static, str>>,
+) -> PreflightFailure {
     PreflightFailure {
         title: title.into(),
         failure: Box::new(failure),
@@ -214,13 +223,17 @@ fn check(
                 notes.push(note(
                     "Preflight passes the CORS check",
                     passed,
-                    &check_source,
+                    check_source.clone(),
                 ));
                 Ok(())
             }
             Err(mut f) => {
                 f.on_redirect = response.is_redirect();
-                Err(failed("Preflight fails the CORS check", f, &check_source))
+                Err(failed(
+                    "Preflight fails the CORS check",
+                    f,
+                    check_source.clone(),
+                ))
             }
         }
     };
@@ -441,7 +454,7 @@ fn parse_list(
                 _ => response.headers.get(name).unwrap_or_default(),
             };
             Err(failed(
-                &format!("{display} does not parse"),
+                format!("{display} does not parse"),
                 Failure::new(
                     reason,
                     param,

@@ -128,9 +128,13 @@ impl HeaderList {
     /// when no line has that name. This is Fetch's "get" (<https://fetch.spec.whatwg.org/#concept-header-list-get>),
     /// and also what Chromium's `GetNormalizedHeader` returns.
     pub fn get(&self, name: &str) -> Option<String> {
-        let mut values = self.get_all(name).peekable();
-        values.peek()?;
-        Some(values.map(normalize_value).collect::<Vec<_>>().join(", "))
+        let mut values = self.get_all(name);
+        let mut combined = normalize_value(values.next()?).to_string();
+        for value in values {
+            combined.push_str(", ");
+            combined.push_str(normalize_value(value));
+        }
+        Some(combined)
     }
 
     /// The lines, in order.

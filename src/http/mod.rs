@@ -34,4 +34,12 @@ pub trait Server {
     fn respond_to_hop(&self, request: &Request, _hop: usize) -> Response {
         self.respond(request)
     }
+
+    /// [`Server::respond_to_hop`] for a caller that has already parsed `request.url` into
+    /// `url` (the browser model), so that a server that reads the URL need not parse it again.
+    /// The answer must be the same as `respond_to_hop`'s; servers that do not read the URL
+    /// keep the default.
+    fn respond_to_hop_parsed(&self, request: &Request, _url: &url::Url, hop: usize) -> Response {
+        self.respond_to_hop(request, hop)
+    }
 }

@@ -1,7 +1,7 @@
 //! Web origins: <https://html.spec.whatwg.org/multipage/browsers.html#concept-origin>.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::fmt::{self, Write};
 use url::Url;
 
 /// An origin as a browser holds it: a (scheme, host, port) tuple, or opaque.
@@ -38,6 +38,19 @@ impl Origin {
     /// The origin of a parsed URL. Schemes without a tuple origin (`file:`, `data:`, …) give an
     /// opaque origin, as <https://url.spec.whatwg.org/#concept-url-origin> says.
     pub fn of_url(url: &Url) -> Origin {
+        // http and https, the common case, read straight from the URL: its host is the
+        // serialized host, and the parser already dropped a default port.
+        if let ("http" | "https", Some(host)) = (url.scheme(), url.host_str()) {
+            return Origin::Tuple {
+                scheme: url.scheme().to_string(),
+                host: host.to_string(),
+                port: url.port(),
+            };
+        }
+        Origin::of_url_generic(url)
+    }
+
+    fn of_url_generic(url: &Url) -> Origin {
         match url.origin() {
             url::Origin::Tuple(scheme, host, port) => {
                 // The special schemes' default ports: https://url.spec.whatwg.org/#default-port
@@ -81,10 +94,16 @@ impl Origin {
     pub fn serialize(&self) -> String {
         match self {
             Origin::Opaque => "null".to_string(),
-            Origin::Tuple { scheme, host, port } => match port {
-                Some(p) => format!("{scheme}://{host}:{p}"),
-                None => format!("{scheme}://{host}"),
-            },
+            Origin::Tuple { scheme, host, port } => {
+                let mut out = String::with_capacity(scheme.len() + host.len() + 9);
+                out.push_str(scheme);
+                out.push_str("://");
+                out.push_str(host);
+                if let Some(p) = port {
+                    let _ = write!(out, ":{p}");
+                }
+                out
+            }
         }
     }
 
@@ -107,8 +126,20 @@ impl Origin {
 }
 
 impl fmt::Display for Origin {
+    /// The same text as [`Origin::serialize`], written without an intermediate string.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.serialize())
+        match self {
+            Origin::Opaque => f.write_str("null"),
+            Origin::Tuple { scheme, host, port } => {
+                f.write_str(scheme)?;
+                f.write_str("://")?;
+                f.write_str(host)?;
+                match port {
+                    Some(p) => write!(f, ":{p}"),
+                    None => Ok(()),
+                }
+            }
+        }
     }
 }
 
@@ -131,6 +162,29 @@ impl<'de> Deserialize<'de> for Origin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_http_shortcut_agrees_with_the_url_crates_origin() {
+        for url in [
+            "https://app.example.com",
+            "HTTPS://App.Example.COM.:443/x?y#z",
+            "http://example.com:80/",
+            "http://example.com:8080/",
+            "https://example.com:80/",
+            "http://user:pw@[::1]:443/",
+            "https://[2001:db8::1]/",
+            "http://192.168.000.001/",
+            "http://0x7f.1/",
+            "https://xn--bcher-kva.example:65535/",
+        ] {
+            let parsed = Url::parse(url).unwrap();
+            assert_eq!(
+                Origin::of_url(&parsed),
+                Origin::of_url_generic(&parsed),
+                "{url}"
+            );
+        }
+    }
 
     #[test]
     fn serialization_drops_default_ports_paths_and_case() {

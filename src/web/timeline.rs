@@ -67,7 +67,7 @@ fn step_view(step: &Step) -> Html {
                 <div class="step-head">
                     <span class={classes!("phase", format!("phase--{phase}"))}>{ phase }</span>
                     <span class="visually-hidden">{ format!("{label}: ") }</span>
-                    <h3 class="step-title">{ &step.title }</h3>
+                    <h3 class="step-title">{ step.title.as_ref() }</h3>
                 </div>
                 <p class="step-detail">{ &step.detail }</p>
                 { source_view(&step.source) }

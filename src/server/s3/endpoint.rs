@@ -53,6 +53,11 @@ impl Target {
 pub fn parse_target(url: &str) -> Result<Target, String> {
     let parsed =
         crate::http::parse_url(url).map_err(|e| format!("{url:?} is not an absolute URL: {e}"))?;
+    target_of(url, &parsed)
+}
+
+/// The bucket and key of `parsed`, the parse of `url`.
+pub(crate) fn target_of(url: &str, parsed: &url::Url) -> Result<Target, String> {
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!("{url:?} is not an http or https URL"));
     }
@@ -199,6 +204,27 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parsed_url_gives_the_target_of_its_text() {
+        for url in [
+            "https://bucket.s3.amazonaws.com/a%20b/c?x=1&cors",
+            "HTTPS://Bucket.S3.us-east-1.AmazonAWS.com./k/../é?q=%zz#frag",
+            "http://s3.amazonaws.com:8080//bucket//key/",
+            "https://xn--bcher-kva.example/a/./b",
+            "http://bucket.s3-website-eu-west-1.amazonaws.com",
+            "https://[::1]:443/b/k",
+            "https://192.168.0.1/b/k?",
+        ] {
+            let parsed = url::Url::parse(url).unwrap();
+            let text = parsed.as_str();
+            assert_eq!(
+                target_of(text, &parsed),
+                parse_target(text),
+                "{url:?} serialized as {text:?}"
+            );
+        }
+    }
 
     fn t(url: &str) -> (Addressing, Option<&'static str>, Option<String>) {
         let target = parse_target(url).unwrap();

@@ -198,6 +198,10 @@ impl Server for S3Server {
     fn respond(&self, request: &Request) -> Response {
         respond::respond(self, request)
     }
+
+    fn respond_to_hop_parsed(&self, request: &Request, url: &url::Url, _hop: usize) -> Response {
+        respond::respond_parsed(self, request, url)
+    }
 }
 
 #[cfg(test)]

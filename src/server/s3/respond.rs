@@ -2,7 +2,7 @@
 //! request (§3.3), the CORS headers of §4.1 in their wire order, and the provenance that says
 //! which rule produced them.
 
-use super::endpoint::{parse_target, Addressing, Target};
+use super::endpoint::{parse_target, target_of, Addressing, Target};
 use super::evaluate::{grant, select_rule, Query, Selection};
 use super::matching::parse_request_headers;
 use super::operation::{perform, rest_error, Ctx, Framing, Outcome};
@@ -11,6 +11,7 @@ use super::wire::{error_xml, request_ids};
 use super::{S3Config, S3Server};
 use crate::http::{HeaderList, Provenance, Request, Response, RuleRef};
 use crate::scenario::{Endpoint, ObjectState};
+use url::Url;
 
 /// The 403 message when no rule matches, with AWS's own typo "evalution" [REC].
 pub const NOT_ALLOWED_MESSAGE: &str = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.";
@@ -28,8 +29,23 @@ const PROVIDER: &str = "s3";
 
 /// What S3 answers to `request`.
 pub fn respond(server: &S3Server, request: &Request) -> Response {
+    respond_to(server, request, parse_target(&request.url))
+}
+
+/// What S3 answers to `request`, whose URL the caller has already parsed into `url`.
+pub fn respond_parsed(server: &S3Server, request: &Request, url: &Url) -> Response {
+    // Reading `url` instead of parsing `request.url` again gives the same target when it is
+    // the parse of that very text; an http(s) URL's serialization parses back to itself.
+    if url.as_str() == request.url && matches!(url.scheme(), "http" | "https") {
+        respond_to(server, request, target_of(&request.url, url))
+    } else {
+        respond(server, request)
+    }
+}
+
+fn respond_to(server: &S3Server, request: &Request, target: Result<Target, String>) -> Response {
     let ids = request_ids(request);
-    let target = match parse_target(&request.url) {
+    let target = match target {
         Ok(t) => t,
         Err(why) => return invalid_uri(request, &ids, &why),
     };

@@ -56,7 +56,8 @@ pub fn request_ids(request: &Request) -> (String, String) {
 
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    // Bytes first, one string at the end: every byte written is ASCII.
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
             chunk.first().copied().unwrap_or(0),
@@ -67,13 +68,13 @@ fn base64(bytes: &[u8]) -> String {
         for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
                 let idx = usize::try_from((n >> shift) & 63).unwrap_or(0);
-                out.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
+                out.push(*ALPHABET.get(idx).unwrap_or(&b'A'));
             } else {
-                out.push('=');
+                out.push(b'=');
             }
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The `ETag` of an object: a quoted 32-hex-digit MD5-looking digest of bucket and key.

@@ -358,7 +358,8 @@ fn resolve_reference(r: &BytesRef<'_>, here: impl Fn() -> Span) -> Result<char, 
             )),
         };
     }
-    match r.as_ref() {
+    let name: &[u8] = r.as_ref();
+    match name {
         b"lt" => Ok('<'),
         b"gt" => Ok('>'),
         b"amp" => Ok('&'),
