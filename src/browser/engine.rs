@@ -49,11 +49,12 @@ impl Engine {
         self.0 == Browser::Chrome
     }
 
-    /// Firefox 153 and WebKitGTK 2.50 preflight a redirect's target again whenever the request
-    /// needed a preflight, even when its new method and headers would not need one (a PUT
-    /// turned into GET by a 303 is preflighted as GET); Chromium decides again from scratch
-    /// (observed by the conformance suite).
-    pub fn preflights_every_hop_once_preflighted(self) -> bool {
+    /// Firefox 153 and WebKitGTK 2.50 decide once, from the request as the script made it,
+    /// whether it needs a preflight, and then preflight every cross-origin URL it is
+    /// redirected to, even when its new method and headers would not need one (a PUT turned
+    /// into GET by a 303 is preflighted as GET); Chromium decides again at each URL (observed
+    /// by the conformance suite).
+    pub fn keeps_preflight_requirement_across_redirects(self) -> bool {
         self.0 != Browser::Chrome
     }
 

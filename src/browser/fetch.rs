@@ -68,10 +68,10 @@ struct Run<'a> {
     headers: HeaderList,
     use_preflight_flag: bool,
     /// The request needed a preflight at some hop (see
-    /// `Engine::preflights_every_hop_once_preflighted`).
+    /// `Engine::keeps_preflight_requirement_across_redirects`).
     needed_preflight: bool,
-    /// The CORS-unsafe names of the first preflight (WebKit asks for them again after a
-    /// redirect, even for headers the redirect removed).
+    /// The CORS-unsafe names of the request as the script made it (WebKit asks for them again
+    /// after a redirect, even for headers the redirect removed).
     first_preflight_names: Option<Vec<String>>,
     /// What the preflight decision reads when it is not the headers sent: Firefox decides on
     /// the script's Content-Type before XHR rewrites its charset.
@@ -1076,8 +1076,8 @@ impl<'a> Run<'a> {
             }
             _ => cache.lookup(self.now, &query),
         };
-        // WebKitGTK 2.50 repeats the first preflight's Access-Control-Request-Headers on a
-        // redirected request's preflight, Authorization or Content-Type the redirect removed
+        // WebKitGTK 2.50 asks for the Access-Control-Request-Headers of the request as the
+        // script made it on every preflight, Authorization or Content-Type a redirect removed
         // included (observed by the conformance suite).
         let asked_names = match &self.first_preflight_names {
             Some(first) if self.browser() == Browser::Safari => first.clone(),
@@ -1268,7 +1268,7 @@ impl<'a> Run<'a> {
         // then preflights (and WebKit asks again for these header names). Observed by the
         // conformance suite: a same-origin OPTIONS turned into GET by a 303 toward another
         // origin is preflighted as GET, WebKit listing the Content-Encoding the 303 removed.
-        if self.engine.preflights_every_hop_once_preflighted() {
+        if self.engine.keeps_preflight_requirement_across_redirects() {
             let basis = self.decision_headers.as_ref().unwrap_or(&self.headers);
             let unsafe_names = cors_unsafe_request_header_names(self.engine, basis).names;
             self.needed_preflight = self.use_preflight_flag
@@ -1712,7 +1712,7 @@ impl<'a> Run<'a> {
         );
         if self.needed_preflight
             && !self.use_preflight_flag
-            && self.engine.preflights_every_hop_once_preflighted()
+            && self.engine.keeps_preflight_requirement_across_redirects()
         {
             self.use_preflight_flag = true;
             self.step(
