@@ -137,7 +137,7 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
     let line = |reason: &str| format!("{FF_HEAD} {url}. (Reason: {reason}).");
     let with_status =
         |reason: &str, s: &str| format!("{FF_HEAD} {url}. (Reason: {reason}). Status code: {s}.");
-    let did_not_succeed = with_status("CORS request did not succeed", "(null)");
+    let did_not_succeed = firefox_did_not_succeed(url);
     let main = match f.reason {
         MissingAllowOrigin => with_status(
             "CORS header \u{2018}Access-Control-Allow-Origin\u{2019} missing",
