@@ -144,12 +144,12 @@ export function compareRequest(spec, trace, obs, engine) {
     if (obs.uncaught) {
       // The second pass prints the request's notices again (WebKit's "Refused to set unsafe
       // header" comes before the exception): they are notes here too.
-      obs.uncaught = obs.uncaught.filter((l) => !noiseKind(engine.noise, l));
+      const uncaught = obs.uncaught.filter((l) => !noiseKind(engine.noise, l));
       const expect = (l) => shown(engine.uncaughtPrefixDropped ? withoutUncaughtPrefix(l) : l);
-      const first = obs.uncaught[0] ?? null;
+      const first = uncaught[0] ?? null;
       if (first !== expect(blocked.console)) diff('console', first, expect(blocked.console));
       const lines = blocked.console_lines.map(expect);
-      if (JSON.stringify(obs.uncaught) !== JSON.stringify(lines)) diff('console_lines', obs.uncaught, lines);
+      if (JSON.stringify(uncaught) !== JSON.stringify(lines)) diff('console_lines', uncaught, lines);
     }
   } else if (blocked) {
     // The main line is the CORS line; when Chromium prints none (a refused redirect), it is
