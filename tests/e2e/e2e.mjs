@@ -8,11 +8,10 @@
 // Any uncaught page error or console error of the page fails the test that was running.
 
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
-import { mkdirSync, existsSync } from 'node:fs';
-import net from 'node:net';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROME_ARGS, CHROMIUM, serveDist } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -26,12 +25,6 @@ const out = path.resolve(arg('--out', path.join(root, 'target', 'e2e')));
 let baseUrl = arg('--url', process.env.E2E_URL || '');
 mkdirSync(out, { recursive: true });
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROME_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run',
-];
 
 // ---------- the example scenario's values (kept in step with src/web/state.rs) ----------
 
@@ -72,42 +65,11 @@ function assertEq(actual, expected, what) {
   }
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
-}
-
 let server = null;
 async function startServer() {
   if (baseUrl) return;
-  if (!existsSync(path.join(dist, 'index.html'))) {
-    throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
-  }
-  const port = await freePort();
-  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  await waitForPort(port, 10000);
-  baseUrl = `http://127.0.0.1:${port}/`;
+  server = await serveDist(dist);
+  baseUrl = server.baseUrl;
 }
 
 const tid = (id) => `[data-testid="${id}"]`;
@@ -645,7 +607,7 @@ try {
   console.log(`FAIL setup\n      ${e && e.stack ? e.stack : e}`);
 } finally {
   if (browser) await browser.close().catch(() => {});
-  if (server) server.kill();
+  if (server) server.stop();
 }
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed;

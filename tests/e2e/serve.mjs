@@ -1,5 +1,5 @@
-// Serving dist/ on 127.0.0.1 and launching /usr/bin/chromium, for scripts that drive the built
-// app (tests/e2e/bench.mjs). Same choices as e2e.mjs: python3's http.server on a free port, the
+// Serving dist/ on 127.0.0.1 and launching /usr/bin/chromium, for the scripts that drive the
+// built app (tests/e2e/e2e.mjs, tests/e2e/bench.mjs): python3's http.server on a free port, the
 // system Chromium through playwright-core (no browser download).
 
 import { chromium } from 'playwright-core';
