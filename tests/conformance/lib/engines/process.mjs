@@ -15,12 +15,26 @@ export function freePort() {
   });
 }
 
+// Every browser and driver this run started: if the harness itself dies (an exception, a
+// signal), they must not outlive it.
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+/** Ends `child` when the harness exits, if it is still running then. */
+export function killOnExit(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+}
+
 /**
  * Starts a child process and keeps the last lines of its output, so that a browser that fails
  * to start can say why. `onLine` sees every output line.
  */
 export function startProcess(command, args, { env, onLine, name }) {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  killOnExit(child);
   const tail = [];
   let exited = null;
   const feed = (stream) => {

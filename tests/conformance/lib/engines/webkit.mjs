@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConsoleStream, Driver, runDriven } from '../driven.mjs';
-import { commandOutput, startProcess } from './process.mjs';
+import { commandOutput, killOnExit, startProcess } from './process.mjs';
 
 const CONSOLE_LINE = /^(?:\S+:\d+:\d+: )?CONSOLE (?:(\S+) )?(LOG|INFO|WARN|WARNING|ERROR|DEBUG) (.*)$/;
 
@@ -101,6 +101,7 @@ async function startXvfb(env) {
   const child = spawn(xvfb, ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
+  killOnExit(child);
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const number = await new Promise((resolve, reject) => {
