@@ -1424,6 +1424,19 @@ impl<'a> Run<'a> {
         self.trace.response = Some(response);
     }
 
+    /// A redirect the request will not follow: a failed step, and the hop in the trace.
+    fn refuse_hop(
+        &mut self,
+        request: Request,
+        response: Response,
+        title: impl Into<Cow<'static, str>>,
+        detail: String,
+        source: &'static str,
+    ) {
+        self.step(Phase::Actual, title, StepResult::Fail, detail, source);
+        self.trace.redirects.push(Hop { request, response });
+    }
+
     /// A redirect whose Location is not an http(s) URL: the fetch fails.
     fn refuse_unusable_location(
         &mut self,
@@ -1438,14 +1451,13 @@ impl<'a> Run<'a> {
             "http, https",
             format!("The redirect's Location {location:?} is not an http(s) URL."),
         );
-        self.step(
-            Phase::Actual,
+        self.refuse_hop(
+            request,
+            response,
             "Redirect to an unusable URL",
-            StepResult::Fail,
             f.explanation.clone(),
             "Fetch #http-redirect-fetch (location URL is not HTTP(S))",
         );
-        self.trace.redirects.push(Hop { request, response });
         if self.browser() == Browser::Chrome {
             // Chromium refuses it in the network stack, with no CORS message.
             let line = "Failed to load resource: net::ERR_UNSAFE_REDIRECT".to_string();
@@ -1461,20 +1473,20 @@ impl<'a> Run<'a> {
         let location = response.headers.get("location").unwrap_or_default();
         // Where the redirect leads, as WebKit names it in its console line (without a user
         // name or password).
-        let target = match crate::http::join_url(&self.url, &location) {
-            Ok(mut u) => {
+        let joined = crate::http::join_url(&self.url, &location).ok();
+        let target = match &joined {
+            Some(u) => {
+                let mut u = u.clone();
                 let _ = u.set_username("");
                 let _ = u.set_password(None);
                 u.to_string()
             }
-            Err(_) => location.clone(),
+            None => location.clone(),
         };
         // Firefox's network layer refuses a Location that is not http(s) before its CORS
         // listener checks the redirect (observed in Firefox 153); Chromium and WebKit check the
         // redirect response first.
-        let next = crate::http::join_url(&self.url, &location)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        let next = joined.filter(|u| matches!(u.scheme(), "http" | "https"));
         if next.is_none() && self.browser() == Browser::Firefox {
             self.refuse_unusable_location(request, response, &location, &target);
             return false;
@@ -1491,17 +1503,16 @@ impl<'a> Run<'a> {
             Ok(())
         };
         if let Err(f) = checked {
-            self.step(
-                Phase::Actual,
+            self.refuse_hop(
+                request,
+                response,
                 format!("Redirect {status} fails the CORS check"),
-                StepResult::Fail,
                 format!(
                     "A cross-origin redirect must pass the CORS check itself. {}",
                     f.explanation
                 ),
                 "Fetch #http-redirect-fetch; Fetch #concept-cors-check",
             );
-            self.trace.redirects.push(Hop { request, response });
             self.block_redirect(&f, status, &target);
             return false;
         }
@@ -1519,14 +1530,13 @@ impl<'a> Run<'a> {
                 Browser::Safari => "Fetch gives up after 20 redirects. The console line is WebKitGTK's (its libsoup network layer); Safari's own network stack may word it differently, which was not observed.",
                 _ => "Fetch gives up after 20 redirects.",
             };
-            self.step(
-                Phase::Actual,
+            self.refuse_hop(
+                request,
+                response,
                 "Too many redirects",
-                StepResult::Fail,
                 detail.into(),
                 "Fetch #http-redirect-fetch (redirect count is 20)",
             );
-            self.trace.redirects.push(Hop { request, response });
             let url = self.url.to_string();
             let origin = self.origin_header();
             let lines = too_many_redirects_lines(&Context {
@@ -1550,14 +1560,13 @@ impl<'a> Run<'a> {
             || (self.mode == Mode::NoCors && self.browser() == Browser::Chrome);
         if (!next.username().is_empty() || next.password().is_some()) && refuses_credentials {
             if self.mode == Mode::NoCors {
-                self.step(
-                    Phase::Actual,
+                self.refuse_hop(
+                    request,
+                    response,
                     "Redirect carries credentials",
-                    StepResult::Fail,
                     format!("The redirect's Location {next} carries a user name or password; Chrome refuses to follow it."),
                     "Fetch #http-redirect-fetch (location URL includes credentials)",
                 );
-                self.trace.redirects.push(Hop { request, response });
                 self.network_error(
                     Stage::Response,
                     BlockReason::RedirectContainsCredentials,
@@ -1578,14 +1587,13 @@ impl<'a> Run<'a> {
                 hint,
                 format!("The redirect's Location {next} carries a user name or password, which a cross-origin CORS request may not follow."),
             );
-            self.step(
-                Phase::Actual,
+            self.refuse_hop(
+                request,
+                response,
                 "Redirect carries credentials",
-                StepResult::Fail,
                 f.explanation.clone(),
                 "Fetch #http-redirect-fetch (location URL includes credentials)",
             );
-            self.trace.redirects.push(Hop { request, response });
             self.block_redirect(&f, status, &target);
             return false;
         }
