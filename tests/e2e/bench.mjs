@@ -18,15 +18,8 @@
 // of the cost itself when other work shares the machine. `scripts/bench-web.sh` builds dist/ and runs this.
 
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, serveDist } from './serve.mjs';
+import { arg, launchChromium, REPO_ROOT as root, serveDist } from './serve.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const dist = path.resolve(arg('--dist', path.join(root, 'dist')));
 const RUNS = Number(arg('--runs', '7'));
 

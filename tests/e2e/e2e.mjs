@@ -10,16 +10,9 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CHROME_ARGS, CHROMIUM, serveDist } from './serve.mjs';
+import { arg, CHROME_ARGS, CHROMIUM, REPO_ROOT as root, serveDist } from './serve.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 const dist = path.resolve(arg('--dist', path.join(root, 'dist')));
 const out = path.resolve(arg('--out', path.join(root, 'target', 'e2e')));
 let baseUrl = arg('--url', process.env.E2E_URL || '');

@@ -1,7 +1,7 @@
 // Field-by-field comparison of what a real engine did (server log, script's view, console) with
 // the Trace cors-sim predicted for that engine's browser model.
 
-import { headerPairs } from './servers.mjs';
+import { getHeader, headerPairs } from './servers.mjs';
 
 function noiseKind(noise, text) {
   return noise.find((n) => n.re.test(text))?.kind ?? null;
@@ -10,14 +10,6 @@ function noiseKind(noise, text) {
 /** `Uncaught (in promise) TypeError: …` → `TypeError: …` (see engines/firefox.mjs). */
 function withoutUncaughtPrefix(line) {
   return line.replace(/^Uncaught (\(in promise\) )?/, '');
-}
-
-function hget(headers, name) {
-  const lower = name.toLowerCase();
-  const vals = headerPairs(headers)
-    .filter(([n]) => n.toLowerCase() === lower)
-    .map(([, v]) => v);
-  return vals.length ? vals.join(', ') : null;
 }
 
 function pathOf(url) {
@@ -57,9 +49,9 @@ export function compareRequest(spec, trace, obs, engine) {
   if (preflights.length > 0 && simSent) {
     const last = preflights[preflights.length - 1];
     const h = trace.preflight.request.headers;
-    const simAcrm = hget(h, 'access-control-request-method');
-    const simAcrh = hget(h, 'access-control-request-headers');
-    const simOrigin = hget(h, 'origin');
+    const simAcrm = getHeader(h, 'access-control-request-method');
+    const simAcrh = getHeader(h, 'access-control-request-headers');
+    const simOrigin = getHeader(h, 'origin');
     if (last.acrm !== simAcrm) diff('preflight.Access-Control-Request-Method', last.acrm, simAcrm);
     if (last.acrh !== simAcrh) diff('preflight.Access-Control-Request-Headers', last.acrh, simAcrh);
     if (last.origin !== simOrigin) diff('preflight.Origin', last.origin, simOrigin);
@@ -72,7 +64,7 @@ export function compareRequest(spec, trace, obs, engine) {
   const actual = obs.log.filter((e) => e.kind === 'actual');
   const simHops = [...(trace.redirects || []).map((h) => h.request), trace.request].filter(Boolean);
   const seen = actual.map((e) => `${e.method} ${e.target} Origin: ${e.origin ?? '(none)'}`);
-  const predicted = simHops.map((q) => `${q.method} ${pathOf(q.url)} Origin: ${hget(q.headers, 'origin') ?? '(none)'}`);
+  const predicted = simHops.map((q) => `${q.method} ${pathOf(q.url)} Origin: ${getHeader(q.headers, 'origin') ?? '(none)'}`);
   if (JSON.stringify(seen) !== JSON.stringify(predicted)) diff('actual_requests', seen, predicted);
 
   // 3. Author headers on each hop both sides agree was sent (names the browser does not own).
@@ -84,8 +76,8 @@ export function compareRequest(spec, trace, obs, engine) {
   for (let i = 0; i < Math.min(actual.length, simHops.length); i++) {
     for (const name of names) {
       // On the wire a value has no leading or trailing whitespace (the server trims OWS).
-      const wire = boundary(hget(actual[i].headers, name));
-      const simRaw = hget(simHops[i].headers, name);
+      const wire = boundary(getHeader(actual[i].headers, name));
+      const simRaw = getHeader(simHops[i].headers, name);
       const sim = boundary(simRaw === null ? null : simRaw.trim());
       // Engines add headers of their own when the script's did not survive (Chromium's
       // Accept `*/*` and, for no-cors loads, Accept-Language; Firefox's `Priority: u=4`):

@@ -4,18 +4,10 @@
 // place where the engine departs from the standard (or where the expectation is wrong).
 // Informative: it never fails the run; docs/CONFORMANCE.md tabulates it.
 
-import { headerPairs } from './servers.mjs';
+import { getHeader } from './servers.mjs';
 
 function sorted(a) {
   return [...new Set(a.map((x) => x.toLowerCase()))].sort();
-}
-
-function hget(headers, name) {
-  const lower = name.toLowerCase();
-  const vals = headerPairs(headers)
-    .filter(([n]) => n.toLowerCase() === lower)
-    .map(([, v]) => v);
-  return vals.length ? vals.join(', ') : null;
 }
 
 /** Normalizes both shapes to { outcome, preflight_sent, acrm, acrh, readable_headers, final_headers }. */
@@ -62,7 +54,7 @@ export function fixtureDepartures(runnable, model) {
       const actual = log.filter((x) => x.kind === 'actual');
       const final = actual[actual.length - 1];
       for (const [name, want] of Object.entries(e.final_headers)) {
-        const got = final ? hget(final.headers, name) : '(no request arrived)';
+        const got = final ? getHeader(final.headers, name) : '(no request arrived)';
         if (got !== want) add(`final request header ${name}`, want, got);
       }
     }

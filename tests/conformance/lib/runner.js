@@ -36,7 +36,8 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function viaFetch(r) {
+/** The fetch() options of a scenario request. */
+function fetchInit(r) {
   const init = {
     method: r.method ?? 'GET',
     headers: r.headers ?? [],
@@ -45,6 +46,11 @@ async function viaFetch(r) {
   };
   const body = makeBody(r.body);
   if (body !== undefined) init.body = body;
+  return init;
+}
+
+async function viaFetch(r) {
+  const init = fetchInit(r);
   try {
     const res = await fetch(r.url, init);
     const names = [];
@@ -150,15 +156,7 @@ window.runUncaught = function runUncaught(r) {
       x.send(makeBody(r.body) ?? null);
     }, 0);
   } else {
-    const init = {
-      method: r.method ?? 'GET',
-      headers: r.headers ?? [],
-      credentials: r.credentials ?? 'same-origin',
-      mode: r.mode ?? 'cors',
-    };
-    const body = makeBody(r.body);
-    if (body !== undefined) init.body = body;
-    fetch(r.url, init);
+    fetch(r.url, fetchInit(r));
   }
   return new Promise((resolve) => setTimeout(resolve, 100));
 };

@@ -37,9 +37,13 @@ function parseHead(text) {
   return { method, target, version, headers };
 }
 
-function getHeader(headers, name) {
+/** The value of header `name` in any of the header shapes (`headerPairs`), repeated lines
+ * joined with `, `; null when absent. */
+export function getHeader(headers, name) {
   const lower = name.toLowerCase();
-  const values = headers.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+  const values = headerPairs(headers)
+    .filter(([n]) => n.toLowerCase() === lower)
+    .map(([, v]) => v);
   return values.length ? values.join(', ') : null;
 }
 
