@@ -129,7 +129,7 @@ fn build_request(case: &Value, url: String) -> Request {
     let r = &case["request"];
     let mut headers = HeaderList::new();
     if let Some(origin) = r.get("origin").and_then(Value::as_str) {
-        headers.append("Origin", origin);
+        headers.append("Origin", origin.to_owned());
     }
     match r.get("headers") {
         Some(Value::Object(map)) => {
@@ -138,7 +138,7 @@ fn build_request(case: &Value, url: String) -> Request {
                     Value::String(v) => headers.append(name.clone(), v.clone()),
                     Value::Array(vs) => {
                         for v in vs {
-                            headers.append(name.clone(), v.as_str().unwrap_or_default());
+                            headers.append(name.clone(), v.as_str().unwrap_or_default().to_owned());
                         }
                     }
                     _ => {}
@@ -147,7 +147,10 @@ fn build_request(case: &Value, url: String) -> Request {
         }
         Some(Value::Array(pairs)) => {
             for p in pairs {
-                headers.append(p[0].as_str().unwrap_or(""), p[1].as_str().unwrap_or(""));
+                headers.append(
+                    p[0].as_str().unwrap_or("").to_owned(),
+                    p[1].as_str().unwrap_or("").to_owned(),
+                );
             }
         }
         _ => {}
@@ -263,7 +266,7 @@ fn check_provenance(expect: &Value, response: &Response) -> Vec<String> {
         }
     }
     if let Some(Value::Array(failed)) = expect.get("rejected") {
-        let got: Vec<&str> = p.rejected_rules.iter().map(|r| r.failed.as_str()).collect();
+        let got: Vec<&str> = p.rejected_rules.iter().map(|r| r.failed.as_ref()).collect();
         let want: Vec<&str> = failed.iter().filter_map(Value::as_str).collect();
         if got != want {
             problems.push(format!("rejected {got:?} instead of {want:?}"));

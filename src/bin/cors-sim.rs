@@ -338,7 +338,7 @@ fn run(command: Command) -> Result<(String, u8), BadInput> {
                         "-H {h:?}: write a header as 'Name: value'"
                     )));
                 };
-                header_list.append(name.trim(), value.trim());
+                header_list.append(name.trim().to_owned(), value.trim().to_owned());
             }
             let scenario = Scenario {
                 browser: match browser {

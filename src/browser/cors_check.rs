@@ -257,7 +257,10 @@ mod tests {
 
     fn resp(lines: &[(&str, &str)]) -> Response {
         let mut r = Response::new(200);
-        r.headers = lines.iter().copied().collect();
+        r.headers = lines
+            .iter()
+            .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
         r
     }
 

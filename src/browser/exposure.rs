@@ -84,7 +84,10 @@ mod tests {
     use super::*;
 
     fn h(lines: &[(&str, &str)]) -> HeaderList {
-        lines.iter().copied().collect()
+        lines
+            .iter()
+            .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+            .collect()
     }
 
     #[test]

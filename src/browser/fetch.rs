@@ -120,7 +120,9 @@ impl<'a> Run<'a> {
                     error: None,
                     body_readable: false,
                 },
-                steps: Vec::new(),
+                // A simple request writes about a dozen steps, a preflighted one about twenty:
+                // one allocation instead of a growing vector's four.
+                steps: Vec::with_capacity(24),
                 browser,
                 sequence: Vec::new(),
             },
@@ -355,7 +357,7 @@ impl<'a> Run<'a> {
                     continue;
                 }
             }
-            kept.append(name, value);
+            kept.append(name.to_owned(), value.to_owned());
         }
         if self.api == Api::Xhr && kept.combined().len() < kept.len() {
             // setRequestHeader() combines a repeated name into one `a, b` value
@@ -938,7 +940,7 @@ impl<'a> Run<'a> {
             for n in &p.notes {
                 detail.push_str(&format!("\nNote: {n}"));
             }
-            let source = match p.provider.as_str() {
+            let source = match p.provider.as_ref() {
                 "s3" => "Amazon S3 User Guide: How does Amazon S3 evaluate the CORS configuration",
                 "apigw-http" => "API Gateway Developer Guide: Configuring CORS for an HTTP API",
                 "apigw-rest" => "API Gateway Developer Guide: Enabling CORS for a REST API resource",
@@ -1279,7 +1281,7 @@ impl<'a> Run<'a> {
         let mut hop = 0;
         let mut preflighted: Option<Url> = None;
         loop {
-            let same = !self.cors_tainting && self.origin.same_origin(&Origin::of_url(&self.url));
+            let same = !self.cors_tainting && self.origin.is_origin_of(&self.url);
             if !same && !self.cors_tainting {
                 if hop > 0 {
                     if self.mode == Mode::SameOrigin {
@@ -1817,9 +1819,12 @@ fn utf8_on_the_wire(headers: &HeaderList) -> HeaderList {
     let mut out = HeaderList::new();
     for (name, value) in headers.iter() {
         if value.is_ascii() {
-            out.append(name, value);
+            out.append(name.to_owned(), value.to_owned());
         } else {
-            out.append(name, value.bytes().map(char::from).collect::<String>());
+            out.append(
+                name.to_owned(),
+                value.bytes().map(char::from).collect::<String>(),
+            );
         }
     }
     out

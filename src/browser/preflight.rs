@@ -23,7 +23,7 @@ pub fn preflight_request(
 ) -> Request {
     let mut headers = HeaderList::new();
     headers.append("Accept", "*/*");
-    headers.append("Access-Control-Request-Method", method.as_str());
+    headers.append("Access-Control-Request-Method", method.as_str().to_owned());
     if !unsafe_names.is_empty() {
         headers.append("Access-Control-Request-Headers", unsafe_names.join(","));
     }

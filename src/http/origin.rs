@@ -116,6 +116,18 @@ impl Origin {
         }
     }
 
+    /// Whether `url`'s origin is this (tuple) origin: `same_origin(&Origin::of_url(url))`
+    /// without building the other origin's strings, since the browser model asks it at every
+    /// hop of every simulated request.
+    pub fn is_origin_of(&self, url: &Url) -> bool {
+        match (self, url.scheme(), url.host_str()) {
+            (Origin::Tuple { scheme, host, port }, s @ ("http" | "https"), Some(h)) => {
+                scheme == s && host == h && *port == url.port()
+            }
+            _ => self.same_origin(&Origin::of_url(url)),
+        }
+    }
+
     /// The scheme, when the origin is a tuple.
     pub fn scheme(&self) -> Option<&str> {
         match self {
@@ -183,6 +195,39 @@ mod tests {
                 Origin::of_url_generic(&parsed),
                 "{url}"
             );
+        }
+    }
+
+    #[test]
+    fn is_origin_of_agrees_with_comparing_built_origins() {
+        let urls = [
+            "https://app.example.com/x",
+            "HTTPS://App.Example.COM.:443/x?y#z",
+            "https://app.example.com.:443/",
+            "http://app.example.com/",
+            "https://app.example.com:8443/",
+            "http://[::1]:80/",
+            "http://[::1]:8080/",
+            "ftp://app.example.com/",
+            "data:text/plain,x",
+            "file:///tmp/x",
+        ];
+        let origins = [
+            Origin::parse("https://app.example.com").unwrap(),
+            Origin::parse("https://app.example.com:8443").unwrap(),
+            Origin::parse("http://[::1]").unwrap(),
+            Origin::parse("ftp://app.example.com").unwrap(),
+            Origin::Opaque,
+        ];
+        for url in urls {
+            let parsed = Url::parse(url).unwrap();
+            for origin in &origins {
+                assert_eq!(
+                    origin.is_origin_of(&parsed),
+                    origin.same_origin(&Origin::of_url(&parsed)),
+                    "{origin:?} and {url}"
+                );
+            }
         }
     }
 

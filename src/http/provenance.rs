@@ -2,15 +2,20 @@
 
 use crate::error::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Which configuration produced a response, and why the other candidates did not.
+///
+/// The fields that are usually fixed text (provider, header names, many `from` sentences) are
+/// `Cow<'static, str>`: every simulated response carries one of these, and copying literals into
+/// new strings was a noticeable part of a simulation's allocations (docs/PERFORMANCE.md).
 ///
 /// For S3 this names the first matching `CORSRule` and, for every earlier rule, the first
 /// condition that failed, each pointing at its place in the pasted text so the UI can mark it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     /// `s3`, `custom`, …
-    pub provider: String,
+    pub provider: Cow<'static, str>,
     /// One sentence a person reads first.
     pub summary: String,
     /// The rule that matched, if the provider has rules and one matched.
@@ -46,7 +51,7 @@ pub struct RuleMiss {
     /// The rule's `ID`, when it has one.
     pub id: Option<String>,
     /// `origin`, `method` or `header`.
-    pub failed: String,
+    pub failed: Cow<'static, str>,
     /// A sentence naming the value that did not match.
     pub reason: String,
     /// Where the failing part of the rule is in the pasted text.
@@ -57,9 +62,9 @@ pub struct RuleMiss {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderSource {
     /// Header name.
-    pub header: String,
+    pub header: Cow<'static, str>,
     /// What in the configuration produced it.
-    pub from: String,
+    pub from: Cow<'static, str>,
     /// Where that is in the pasted text.
     pub span: Option<Span>,
 }

@@ -383,7 +383,7 @@ impl HttpApiServer {
         r.headers.append("Access-Control-Allow-Origin", value);
         sources.push(HeaderSource {
             header: "Access-Control-Allow-Origin".into(),
-            from: format!("CorsConfiguration.AllowOrigins entry \"{}\"", entry.value),
+            from: format!("CorsConfiguration.AllowOrigins entry \"{}\"", entry.value).into(),
             span: entry.span,
         });
         if cors.credentials() {
@@ -593,8 +593,8 @@ impl Server for HttpApiServer {
                     for (n, v) in r.headers.iter() {
                         if is_cors_response_header(n) {
                             sources.push(HeaderSource {
-                                header: n.to_string(),
-                                from: format!("the integration's own response ({v})"),
+                                header: n.to_string().into(),
+                                from: format!("the integration's own response ({v})").into(),
                                 span: None,
                             });
                         }

@@ -654,7 +654,7 @@ impl CloudFrontServer {
         let mut stripped = Vec::new();
         for (n, v) in request.headers.iter() {
             if self.behavior.forwarded.contains(n) {
-                headers.append(n, v);
+                headers.append(n.to_owned(), v.to_owned());
             } else if !stripped.iter().any(|s: &String| s.eq_ignore_ascii_case(n)) {
                 stripped.push(n.to_string());
             }
@@ -728,13 +728,13 @@ impl CloudFrontServer {
         let preflight = is_preflight(request);
         let over = cors.origin_override.value;
         let mut changes = Vec::new();
-        let mut put = |name: &str, value: String, field: &str, span: Option<Span>| {
+        let mut put = |name: &'static str, value: String, field: &str, span: Option<Span>| {
             let existing = r.headers.get(name);
             match (existing, over) {
                 (Some(old), false) => {
                     sources.push(HeaderSource {
                         header: name.into(),
-                        from: format!("the origin ({old}); the policy's {field} would say {value:?}, but OriginOverride is false so the origin's value is kept"),
+                        from: format!("the origin ({old}); the policy's {field} would say {value:?}, but OriginOverride is false so the origin's value is kept").into(),
                         span: cors.origin_override.span,
                     });
                     changes.push(format!("kept the origin's {name}"));
@@ -743,7 +743,7 @@ impl CloudFrontServer {
                     r.headers.set(name, value.clone());
                     sources.push(HeaderSource {
                         header: name.into(),
-                        from: format!("response headers policy {field}, overriding the origin's {old:?} (OriginOverride is true)"),
+                        from: format!("response headers policy {field}, overriding the origin's {old:?} (OriginOverride is true)").into(),
                         span,
                     });
                     changes.push(format!("overrode {name}"));
@@ -752,7 +752,7 @@ impl CloudFrontServer {
                     r.headers.append(name, value);
                     sources.push(HeaderSource {
                         header: name.into(),
-                        from: format!("response headers policy {field}"),
+                        from: format!("response headers policy {field}").into(),
                         span,
                     });
                     changes.push(format!("added {name}"));
@@ -918,7 +918,8 @@ impl Server for CloudFrontServer {
                             from: format!(
                                 "the cached copy from request {}: origin ({}) {}",
                                 entry.stored_by, self.origin_kind, hs.from
-                            ),
+                            )
+                            .into(),
                             span: hs.span,
                         });
                     }
@@ -959,7 +960,7 @@ impl Server for CloudFrontServer {
                     for hs in &op.header_sources {
                         sources.push(HeaderSource {
                             header: hs.header.clone(),
-                            from: format!("origin ({}): {}", self.origin_kind, hs.from),
+                            from: format!("origin ({}): {}", self.origin_kind, hs.from).into(),
                             span: hs.span,
                         });
                     }

@@ -243,13 +243,15 @@ impl LambdaUrlServer {
         r: &mut Response,
         sources: &mut Vec<HeaderSource>,
     ) {
-        r.headers.append("Access-Control-Allow-Origin", origin);
+        r.headers
+            .append("Access-Control-Allow-Origin", origin.to_owned());
         sources.push(HeaderSource {
             header: "Access-Control-Allow-Origin".into(),
             from: format!(
                 "Cors.AllowOrigins entry \"{}\" (the request's Origin, echoed)",
                 entry.value
-            ),
+            )
+            .into(),
             span: entry.span,
         });
         if cors.credentials() {
@@ -410,8 +412,8 @@ impl Server for LambdaUrlServer {
             .iter()
             .filter(|(n, _)| super::aws_common::is_cors_response_header(n))
             .map(|(n, v)| HeaderSource {
-                header: n.to_string(),
-                from: format!("the function's own response ({v})"),
+                header: n.to_string().into(),
+                from: format!("the function's own response ({v})").into(),
                 span: None,
             })
             .collect();

@@ -435,7 +435,7 @@ pub fn parse_header_lines(text: &str) -> Result<HeaderList, Error> {
             });
             return Err(error);
         }
-        list.append(name, value);
+        list.append(name.to_owned(), value.to_owned());
     }
     Ok(list)
 }

@@ -374,8 +374,8 @@ fn apply_mappings(
         if let Some((v, from)) = value {
             r.headers.append(m.header.clone(), v);
             sources.push(HeaderSource {
-                header: m.header.clone(),
-                from,
+                header: m.header.clone().into(),
+                from: from.into(),
                 span: m.span,
             });
         }
@@ -451,8 +451,8 @@ impl Server for RestApiServer {
             for (n, v) in r.headers.iter() {
                 if super::aws_common::is_cors_response_header(n) {
                     sources.push(HeaderSource {
-                        header: n.to_string(),
-                        from: format!("the backend's own response ({v})"),
+                        header: n.to_string().into(),
+                        from: format!("the backend's own response ({v})").into(),
                         span: None,
                     });
                 }

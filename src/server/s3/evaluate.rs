@@ -10,6 +10,7 @@ use super::matching::{header_matches, origin_matches, origin_miss_hint, wildcard
 use super::wire::VARY;
 use super::{CorsRule, S3Config, Spanned};
 use crate::http::{HeaderSource, RuleMiss};
+use std::borrow::Cow;
 
 /// What a request asks of the CORS configuration.
 #[derive(Clone, Debug)]
@@ -87,7 +88,7 @@ fn first_failure(
     let miss = |failed: &str, reason: String, span| RuleMiss {
         index,
         id: rule.id_text().map(str::to_string),
-        failed: failed.to_string(),
+        failed: failed.to_string().into(),
         reason,
         span,
     };
@@ -217,10 +218,10 @@ pub struct Grant {
 /// request carried no `Access-Control-Request-Headers`.
 pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Grant {
     let mut g = Grant::default();
-    let add = |g: &mut Grant, name: &'static str, value: String, from: String, span| {
+    let add = |g: &mut Grant, name: &'static str, value: String, from: Cow<'static, str>, span| {
         g.headers.push((name, value));
         g.sources.push(HeaderSource {
-            header: name.to_string(),
+            header: name.into(),
             from,
             span,
         });
@@ -274,7 +275,7 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
                 &mut g,
                 "Access-Control-Allow-Origin",
                 origin.to_string(),
-                from,
+                from.into(),
                 span,
             );
             Some(span)
@@ -407,7 +408,7 @@ mod tests {
         let requested = vec!["x-custom".to_string()];
         let s = select_rule(&c, &q("https://a.example", "GET", &requested));
         assert_eq!(s.matched, Some(2));
-        let failed: Vec<&str> = s.misses.iter().map(|m| m.failed.as_str()).collect();
+        let failed: Vec<&str> = s.misses.iter().map(|m| m.failed.as_ref()).collect();
         assert_eq!(failed, vec!["header", "header"]);
         assert!(
             s.misses[0].reason.contains("no AllowedHeader"),

@@ -119,7 +119,8 @@ fn finish(
     ids: &(String, String),
     mut provenance: Provenance,
 ) -> Response {
-    let mut headers = HeaderList::new();
+    // The CORS lines, the two request ids, the operation's own lines and at most four more.
+    let mut headers = HeaderList::with_capacity(cors.len() + outcome.headers.len() + 6);
     for (name, value) in cors {
         headers.append(name, value);
     }
