@@ -21,6 +21,7 @@ use crate::trace::{
     BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step, StepResult, Trace,
 };
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use url::Url;
 
 /// At most this many redirects are followed (<https://fetch.spec.whatwg.org/#http-redirect-fetch>).
@@ -1745,40 +1746,39 @@ impl<'a> Run<'a> {
         let hidden = response
             .headers
             .lowercase_names_where(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
-        let exposure_note = match exposed {
-            Exposure::None => "No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable.".to_string(),
-            Exposure::Invalid(bad) => format!("Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored."),
-            Exposure::All => "Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included.".to_string(),
-            Exposure::Names(names) => {
-                let star = if self.include && names.iter().any(|n| n == "*") {
-                    " With credentials, * is not a wildcard."
-                } else {
-                    ""
-                };
-                format!("Access-Control-Expose-Headers exposes {}.{star}", names.join(", "))
+        // One buffer for the whole sentence: this step ends every allowed CORS request.
+        let mut detail = format!(
+            "Status {} and the body are readable. Readable headers: ",
+            response.status
+        );
+        push_list(&mut detail, &readable, "none");
+        detail.push_str(". ");
+        match &exposed {
+            Exposure::None => detail.push_str("No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable."),
+            Exposure::Invalid(bad) => {
+                let _ = write!(detail, "Access-Control-Expose-Headers holds {bad:?}, which is not a header name, so the whole list is ignored.");
             }
-        };
-        let content_length = if self.browser() != Browser::Chrome
-            && readable.iter().any(|h| h == "content-length")
-        {
-            format!(
+            Exposure::All => detail.push_str("Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included."),
+            Exposure::Names(names) => {
+                detail.push_str("Access-Control-Expose-Headers exposes ");
+                push_list(&mut detail, names, "");
+                detail.push('.');
+                if self.include && names.iter().any(|n| n == "*") {
+                    detail.push_str(" With credentials, * is not a wildcard.");
+                }
+            }
+        }
+        if self.browser() != Browser::Chrome && readable.iter().any(|h| h == "content-length") {
+            let _ = write!(
+                detail,
                 " That {} lets script read Content-Length without exposure follows the standard: it was not observed for this engine (older Gecko code did not).",
                 self.browser().display_name()
-            )
-        } else {
-            String::new()
-        };
-        let mut detail = format!(
-            "Status {} and the body are readable. Readable headers: {}. {exposure_note}{content_length}",
-            response.status,
-            if readable.is_empty() {
-                "none".to_string()
-            } else {
-                readable.join(", ")
-            }
-        );
+            );
+        }
         if !hidden.is_empty() {
-            detail.push_str(&format!(" Hidden from script: {}.", hidden.join(", ")));
+            detail.push_str(" Hidden from script: ");
+            push_list(&mut detail, &hidden, "");
+            detail.push('.');
         }
         self.step(
             Phase::Js,
@@ -1794,6 +1794,20 @@ impl<'a> Run<'a> {
             error: None,
             body_readable: true,
         };
+    }
+}
+
+/// Appends `items` joined with `", "` (or `empty` when there is none) without building the
+/// joined string first.
+fn push_list(out: &mut String, items: &[String], empty: &str) {
+    if items.is_empty() {
+        out.push_str(empty);
+    }
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
     }
 }
 

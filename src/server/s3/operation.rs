@@ -14,6 +14,7 @@ use super::xml::{escape, to_xml, S3_NAMESPACE};
 use super::S3Config;
 use crate::http::Request;
 use crate::scenario::ObjectState;
+use std::borrow::Cow;
 
 /// How the body length is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,10 +32,11 @@ pub enum Framing {
 pub struct Outcome {
     /// Status code.
     pub status: u16,
-    /// Operation headers (`ETag`, `Last-Modified`, …), in wire order.
-    pub headers: Vec<(String, String)>,
+    /// Operation headers (`ETag`, `Last-Modified`, …), in wire order. Their names and most
+    /// values are literals, kept borrowed (the header list takes them as they are).
+    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// `Content-Type`, when there is a body type.
-    pub content_type: Option<String>,
+    pub content_type: Option<Cow<'static, str>>,
     /// Length framing.
     pub framing: Framing,
     /// Whether S3 closes the connection (its 400 answers) [REC].
@@ -123,12 +125,15 @@ fn website_error(
 ) -> Outcome {
     let status_line = format!("{status} {}", crate::http::reason_phrase(status));
     let mut o = outcome(status, summary);
-    o.headers.push(("x-amz-error-code".into(), code.into()));
     o.headers
-        .push(("x-amz-error-message".into(), message.into()));
+        .push(("x-amz-error-code".into(), code.to_owned().into()));
+    o.headers
+        .push(("x-amz-error-message".into(), message.to_owned().into()));
     for (name, value) in extra {
-        o.headers
-            .push((format!("x-amz-error-detail-{name}"), (*value).to_string()));
+        o.headers.push((
+            format!("x-amz-error-detail-{name}").into(),
+            (*value).to_string().into(),
+        ));
     }
     o.content_type = Some("text/html; charset=utf-8".into());
     if !ctx.is_head() {
@@ -315,7 +320,7 @@ fn object(ctx: &Ctx<'_>, key: &str) -> Outcome {
                     "PutObject: 200 with the new object's ETag.".into()
                 },
             );
-            o.headers.push(("ETag".into(), etag(bucket, key)));
+            o.headers.push(("ETag".into(), etag(bucket, key).into()));
             o.headers
                 .push(("x-amz-server-side-encryption".into(), "AES256".into()));
             o.framing = Framing::Length(0);
@@ -405,7 +410,7 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
     };
     o.headers
         .push(("Last-Modified".into(), LAST_MODIFIED.into()));
-    o.headers.push(("ETag".into(), etag(bucket, key)));
+    o.headers.push(("ETag".into(), etag(bucket, key).into()));
     if !ctx.website {
         o.headers
             .push(("x-amz-server-side-encryption".into(), "AES256".into()));
@@ -415,7 +420,7 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
         Some(Ok((first, last))) => {
             o.headers.push((
                 "Content-Range".into(),
-                format!("bytes {first}-{last}/{size}"),
+                format!("bytes {first}-{last}/{size}").into(),
             ));
             last - first + 1
         }

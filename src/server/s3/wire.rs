@@ -93,11 +93,18 @@ pub fn object_size(bucket: &str, key: &str) -> u64 {
 /// CLI and the SDKs' upload helpers is guessed from the extension; S3's own default is
 /// `binary/octet-stream`.
 pub fn content_type_for_key(key: &str) -> &'static str {
-    let ext = key
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
+    // Extensions this long or longer name no type below; a stack buffer avoids a lowercase copy.
+    let mut buf = [0u8; 8];
+    let ext = match key.rsplit_once('.') {
+        Some((_, e)) if e.len() <= buf.len() => {
+            let lower = &mut buf[..e.len()];
+            lower.copy_from_slice(e.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).unwrap_or("")
+        }
+        _ => "",
+    };
+    match ext {
         "html" | "htm" => "text/html",
         "css" => "text/css",
         "js" | "mjs" => "text/javascript",
