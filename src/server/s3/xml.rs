@@ -230,6 +230,13 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                 };
             }
             Event::Text(t) => {
+                // The indentation between elements is most of a document's text events: it
+                // needs neither decoding nor a span.
+                if !matches!(state, State::InValue { .. })
+                    && t.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                {
+                    continue;
+                }
                 let content = t
                     .xml10_content()
                     .map_err(|e| not_well_formed(&e.to_string(), here()))?;
