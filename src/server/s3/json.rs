@@ -125,22 +125,28 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
 
 /// Refuses nesting deeper than [`MAX_JSON_DEPTH`] without recursing.
 fn check_depth(text: &str, index: &SpanIndex<'_>) -> Result<(), Error> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         match b {
-            b'"' => in_string = true,
+            // A string's content cannot nest: jump to its closing quote (most of a
+            // configuration's bytes are origins and header names inside strings).
+            b'"' => {
+                i += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
+                        // An escape: skip it and the character it escapes.
+                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
+                        Some(at) => {
+                            i += at;
+                            break;
+                        }
+                        // Unterminated: the rest is string content, as the parser will say.
+                        None => return Ok(()),
+                    }
+                }
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_JSON_DEPTH {
@@ -153,6 +159,7 @@ fn check_depth(text: &str, index: &SpanIndex<'_>) -> Result<(), Error> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     Ok(())
 }
@@ -796,6 +803,25 @@ mod tests {
 
     fn sp(line: u32, column: u32) -> Option<Span> {
         Some(Span { line, column })
+    }
+
+    #[test]
+    fn the_depth_scan_skips_brackets_inside_strings_and_escapes() {
+        let deep = "[".repeat(MAX_JSON_DEPTH + 1);
+        let index_of = |t: &str| check_depth(t, &SpanIndex::new(t));
+        // Brackets inside strings, escaped quotes and escaped backslashes do not nest.
+        for text in [
+            format!("{{\"a\": \"{deep}\"}}"),
+            format!("{{\"a\": \"\\\"{deep}\"}}"),
+            format!("{{\"a\\\\\": \"x\", \"b\": \"{deep}\"}}"),
+            format!("{{\"a\": \"{deep}"),
+        ] {
+            assert!(index_of(&text).is_ok(), "{text}");
+        }
+        // After an escaped backslash the quote closes the string, so what follows nests.
+        let e = index_of(&format!("[\"\\\\\"{deep}")).unwrap_err();
+        assert!(e.message.contains("nests deeper"), "{}", e.message);
+        assert_eq!(e.span, sp(1, MAX_JSON_DEPTH as u32 + 5));
     }
 
     #[test]
