@@ -172,7 +172,7 @@ pub fn App() -> Html {
         rule_misses(&v.0.result, inputs.server_kind)
     });
     let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
-    let all_presets = use_memo((), |_| presets::all());
+    let all_presets = use_memo((), |_| presets::summaries());
     let on_preset = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
