@@ -10,7 +10,7 @@ use super::presets;
 use super::raw_http::{RawHttp, RawPane};
 use super::request_form::RequestForm;
 use super::sequence::Sequence;
-use super::state::{details, field_of, verdict, Action, Details, Field, Inputs, ServerKind};
+use super::state::{details, field_of, verdict, Action, Field, Inputs, ServerKind};
 use super::timeline::Timeline;
 use super::verdict::Verdict;
 use crate::advice::Severity;
@@ -59,7 +59,9 @@ pub fn App() -> Html {
     // keystroke; lint and the fix search, which cost more with a large configuration, once the
     // verdict is on screen.
     let sim = use_memo((*inputs).clone(), |i| Rc::new(verdict(i)));
-    let advice = use_state(|| None::<(Rc<super::state::Verdict>, Rc<Details>)>);
+    // The page's first render works the advice out at once: cards that appeared a frame after
+    // the first paint would push the timeline down under the reader's eyes.
+    let advice = use_state(|| Some(((*sim).clone(), Rc::new(details(&inputs, &sim)))));
     {
         let advice = advice.clone();
         let latest = use_mut_ref(|| 0u64);
@@ -71,6 +73,9 @@ pub fn App() -> Html {
                 *latest
             };
             let v = v.0.clone();
+            if matches!(&*advice, Some((done, _)) if Rc::ptr_eq(done, &v)) {
+                return;
+            }
             after_next_paint(move || {
                 // Typing again before this ran makes it moot: the newer verdict has its own.
                 if *latest.borrow() == ticket {
