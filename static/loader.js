@@ -1,9 +1,30 @@
 // Loads the app's wasm-bindgen module. Trunk's own loader is an inline <script>, which a strict
 // Content-Security-Policy (script-src 'self') refuses; Trunk.toml's `pattern_script` emits
-// <script type="module" src="loader.js" data-js=... data-wasm=...> instead, and this file does
-// what the inline loader did.
-const tag = document.querySelector('script[data-cors-sim-js]');
-const bindings = await import(tag.dataset.corsSimJs);
-const wasm = await bindings.default({ module_or_path: tag.dataset.corsSimWasm });
-window.wasmBindings = bindings;
-dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+// <script async src="loader.js" data-cors-sim-js=... data-cors-sim-wasm=...> instead, and this
+// file does what the inline loader did.
+//
+// A classic async script, not a module: it runs as soon as it arrives, without waiting for the
+// document to be parsed and the style sheet to load, so the wasm is compiled while the rest of
+// it downloads. The fetch is the one the page's <link rel="preload"> already started, and
+// compileStreaming compiles the bytes as they arrive; that needs Content-Type:
+// application/wasm, and from a server that sends another type the bytes are compiled once they
+// are all in. The module starts the app on #app, so it is instantiated once the document has
+// been parsed.
+(() => {
+  const tag = document.currentScript;
+  const wasmUrl = tag.dataset.corsSimWasm;
+  const compiled = fetch(wasmUrl).then((r) => {
+    if (!r.ok) throw new Error(`failed to fetch ${wasmUrl}: ${r.status} ${r.statusText}`);
+    return (r.headers.get('Content-Type') || '').startsWith('application/wasm')
+      ? WebAssembly.compileStreaming(r)
+      : r.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  const parsed = document.readyState === 'loading'
+    ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+    : Promise.resolve();
+  Promise.all([import(tag.dataset.corsSimJs), compiled, parsed]).then(async ([bindings, module]) => {
+    const wasm = await bindings.default({ module_or_path: module });
+    window.wasmBindings = bindings;
+    dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+  });
+})();

@@ -12,6 +12,10 @@ use yew::prelude::*;
 pub struct FixViewProps {
     /// The fix.
     pub fix: Fix,
+    /// The fix is that of the inputs before the last change, and this change's is being worked
+    /// out: it stays on screen, but cannot be applied.
+    #[prop_or_default]
+    pub pending: bool,
     /// Replaces the editor's text with the fixed text.
     pub on_apply: Callback<String>,
 }
@@ -42,12 +46,13 @@ pub fn FixView(props: &FixViewProps) -> Html {
         let cb = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| cb.emit(text.clone()))
     });
+    let busy = if props.pending { "true" } else { "false" };
     html! {
-        <section class="card fix" data-testid="fix" aria-labelledby="fix-h">
+        <section class="card fix" data-testid="fix" aria-labelledby="fix-h" aria-busy={busy}>
             <div class="card-head">
                 <h2 id="fix-h">{ "How to fix it" }</h2>
                 if let Some(onclick) = apply {
-                    <button type="button" class="primary" data-testid="apply-fix" {onclick}>
+                    <button type="button" class="primary" data-testid="apply-fix" {onclick} disabled={props.pending}>
                         { "Apply to the config" }
                     </button>
                 }

@@ -10,7 +10,7 @@ use super::presets;
 use super::raw_http::{RawHttp, RawPane};
 use super::request_form::RequestForm;
 use super::sequence::Sequence;
-use super::state::{field_of, run, Action, Field, Inputs, ServerKind};
+use super::state::{details, field_of, verdict, Action, Field, Inputs, ServerKind};
 use super::timeline::Timeline;
 use super::verdict::Verdict;
 use crate::advice::Severity;
@@ -55,7 +55,52 @@ pub fn App() -> Html {
                 </p>
             }
         });
-    let sim = use_memo((*inputs).clone(), run);
+    // The verdict (and the outcome in each engine) is worked out in the render that follows a
+    // keystroke; lint and the fix search, which cost more with a large configuration, once the
+    // verdict is on screen.
+    let sim = use_memo((*inputs).clone(), |i| Rc::new(verdict(i)));
+    // The page's first render works the advice out at once: cards that appeared a frame after
+    // the first paint would push the timeline down under the reader's eyes.
+    let advice = use_state(|| Some(((*sim).clone(), Rc::new(details(&inputs, &sim)))));
+    {
+        let advice = advice.clone();
+        let latest = use_mut_ref(|| 0u64);
+        let inputs = inputs.clone();
+        use_effect_with(SameRc((*sim).clone()), move |v| {
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                *latest = latest.wrapping_add(1);
+                *latest
+            };
+            let v = v.0.clone();
+            if matches!(&*advice, Some((done, _)) if Rc::ptr_eq(done, &v)) {
+                return;
+            }
+            after_next_paint(move || {
+                // Typing again before this ran makes it moot: the newer verdict has its own.
+                if *latest.borrow() == ticket {
+                    let d = details(&inputs, &v);
+                    advice.set(Some((v, Rc::new(d))));
+                }
+            });
+        });
+    }
+    // The advice shown: that of these inputs, or until it is worked out, the last one (marked
+    // pending), so that the cards below the verdict do not blink at every keystroke.
+    let (shown_advice, advice_pending) = match &*advice {
+        Some((v, d)) => (Some(d.clone()), !Rc::ptr_eq(v, &sim)),
+        None => (None, true),
+    };
+    let lint = shown_advice
+        .as_ref()
+        .map(|d| d.lint.clone())
+        .unwrap_or_default();
+    // A fix only ever belongs to a blocked request; an allowed one never shows the last fix.
+    let blocked = matches!(&sim.result, Ok(t) if t.outcome == crate::Outcome::Blocked);
+    let fix = shown_advice
+        .as_ref()
+        .and_then(|d| d.fix.clone())
+        .filter(|_| blocked);
 
     // While the input has an error (typing XML is malformed most of the time), keep showing
     // the last valid trace, marked as such, instead of emptying the page at every keystroke.
@@ -109,8 +154,7 @@ pub fn App() -> Html {
     let on_reset = dispatch.reform(|_: MouseEvent| Action::Load(Box::default()));
     let on_apply_fix = dispatch.reform(Action::ApplyFix);
     // The gutter marks what needs attention; informational findings stay in the list.
-    let warn_lines: Vec<u32> = sim
-        .lint
+    let warn_lines: Vec<u32> = lint
         .iter()
         .filter(|f| f.severity >= Severity::Warning && f.line > 0)
         .map(|f| f.line)
@@ -129,30 +173,11 @@ pub fn App() -> Html {
         _ => None,
     };
     // The S3 rules passed over, with why, shown on hover of their line in the gutter.
-    let misses: Vec<(u32, String)> = match (&sim.result, inputs.server_kind) {
-        (Ok(t), ServerKind::S3) => t
-            .preflight
-            .as_ref()
-            .and_then(|p| p.response.as_ref())
-            .or(t.response.as_ref())
-            .and_then(|r| r.provenance.as_ref())
-            .map(|p| {
-                p.rejected_rules
-                    .iter()
-                    .filter_map(|m| {
-                        let line = m.span?.line;
-                        Some((
-                            line,
-                            format!("Rule {} did not match: {}", m.index + 1, m.reason),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let misses = use_memo(SameRc((*sim).clone()), |v| {
+        rule_misses(&v.0.result, inputs.server_kind)
+    });
     let on_clear_sequence = dispatch.reform(|_: MouseEvent| Action::ClearSequence);
-    let all_presets = use_memo((), |_| presets::all());
+    let all_presets = use_memo((), |_| presets::summaries());
     let on_preset = {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -169,7 +194,11 @@ pub fn App() -> Html {
         .as_deref()
         .and_then(|id| all_presets.iter().find(|p| p.id == id));
 
-    let full_link = permalink::link(&inputs, &Fragment::default());
+    // The link is written (JSON, deflate, base64url) when Share is pressed, not at every render.
+    let make_link = {
+        let inputs = inputs.clone();
+        Callback::from(move |()| permalink::link(&inputs, &Fragment::default()))
+    };
     let editor = html! {
         <ConfigEditor
             kind={inputs.server_kind}
@@ -177,7 +206,7 @@ pub fn App() -> Html {
             status={sim.config_status.clone()}
             error={config_error}
             warn_lines={warn_lines}
-            misses={misses}
+            misses={(*misses).clone()}
             matched={matched_line.map(|l| (l, l))}
             fixed={inputs.before_fix.is_some()}
             on_undo={on_undo_fix}
@@ -207,6 +236,7 @@ pub fn App() -> Html {
     };
 
     if flags.embed {
+        let full_link = permalink::link(&inputs, &Fragment::default());
         // The compact layout for an <iframe>: no header or footer; the verdict (with its
         // console line), the timeline, then the inputs, and a way out to the full page.
         return html! {
@@ -230,8 +260,9 @@ pub fn App() -> Html {
     }
 
     // The script the page would run, for the request as it is now.
-    let script = super::state::scenario(&inputs)
-        .ok()
+    let script = sim
+        .scenario
+        .as_ref()
         .map(|s| AttrValue::from(super::script_code::script_code(&s.request)));
     let code_title = match inputs.api {
         crate::scenario::Api::Fetch => AttrValue::Static("fetch()"),
@@ -257,7 +288,7 @@ pub fn App() -> Html {
                         </select>
                     </label>
                     <button type="button" class="secondary" onclick={on_reset}>{ "Reset example" }</button>
-                    <CopyButton text={full_link} what="link to this simulation" label="Share" class="copy-link" />
+                    <CopyButton text="" make_text={make_link} what="link to this simulation" label="Share" class="copy-link" />
                 </div>
             </header>
             { link_error }
@@ -274,10 +305,10 @@ pub fn App() -> Html {
                         </aside>
                     }
                     { verdict }
-                    if let Some(fix) = sim.fix.clone() {
-                        <FixView {fix} on_apply={on_apply_fix} />
+                    if let Some(fix) = fix {
+                        <FixView {fix} pending={advice_pending} on_apply={on_apply_fix} />
                     }
-                    <LintView findings={sim.lint.clone()} />
+                    <LintView findings={lint} />
                     if let Some(trace) = shown {
                         <Sequence trace={trace.clone()} requests={inputs.sequence.clone()} on_clear={on_clear_sequence} />
                         { timeline(&trace) }
@@ -304,4 +335,62 @@ pub fn App() -> Html {
             </footer>
         </div>
     }
+}
+
+/// An `Rc` compared by identity: the verdict memo gives a new one exactly when the inputs
+/// changed, and comparing two traces field by field would cost more than the effect it guards.
+struct SameRc<T>(Rc<T>);
+
+impl<T> PartialEq for SameRc<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Runs `f` in a task of its own after the browser has painted the current frame:
+/// `requestAnimationFrame` runs just before that paint, and a zero timeout from there comes after
+/// it. Where there are no animation frames (a hidden page), `f` waits until they come back.
+fn after_next_paint(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        Timeout::new(0, f).forget();
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
+}
+
+/// The S3 rules a trace passed over, each as its line and why, for the gutter.
+fn rule_misses(
+    result: &Result<Rc<Trace>, crate::Error>,
+    kind: ServerKind,
+) -> Rc<Vec<(u32, AttrValue)>> {
+    let misses = match (result, kind) {
+        (Ok(t), ServerKind::S3) => t
+            .preflight
+            .as_ref()
+            .and_then(|p| p.response.as_ref())
+            .or(t.response.as_ref())
+            .and_then(|r| r.provenance.as_ref())
+            .map(|p| {
+                p.rejected_rules
+                    .iter()
+                    .filter_map(|m| {
+                        let line = m.span?.line;
+                        Some((
+                            line,
+                            AttrValue::from(format!(
+                                "Rule {} did not match: {}",
+                                m.index + 1,
+                                m.reason
+                            )),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Rc::new(misses)
 }

@@ -10,6 +10,10 @@ use yew::prelude::*;
 pub struct CopyButtonProps {
     /// The text to copy.
     pub text: AttrValue,
+    /// Writes the text to copy when the button is pressed, instead of `text`: for text that
+    /// costs something to write and is copied rarely (the permalink).
+    #[prop_or_default]
+    pub make_text: Option<Callback<(), String>>,
     /// What is copied, for the accessible name ("Copy OPTIONS request").
     pub what: AttrValue,
     /// The button's visible label.
@@ -63,8 +67,13 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         let state = state.clone();
         let reset = reset.clone();
         let select = props.select.clone();
-        let text = props.text.to_string();
+        let text = props.text.clone();
+        let make_text = props.make_text.clone();
         Callback::from(move |_: MouseEvent| {
+            let text = match &make_text {
+                Some(make) => make.emit(()),
+                None => text.to_string(),
+            };
             let show = {
                 let state = state.clone();
                 let reset = reset.clone();

@@ -85,6 +85,27 @@ pub fn all() -> Vec<Preset> {
         .collect()
 }
 
+/// What the picker and the lesson show of a preset: its scenario is left unread.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Summary {
+    /// Stable id (the file name).
+    pub id: String,
+    /// Short title for the picker.
+    pub title: String,
+    /// What the preset teaches.
+    pub lesson: String,
+}
+
+/// The summaries of every preset, in picker order. The page needs them when it opens, and
+/// reading only these fields skips building fourteen scenarios it does not show (a preset's
+/// scenario is read by [`by_id`] when it is picked).
+pub fn summaries() -> Vec<Summary> {
+    FILES
+        .iter()
+        .filter_map(|(_, text)| serde_json::from_str(text).ok())
+        .collect()
+}
+
 /// The preset with this id.
 pub fn by_id(id: &str) -> Option<Preset> {
     let (_, text) = FILES.iter().find(|(i, _)| *i == id)?;
@@ -110,6 +131,11 @@ mod tests {
             assert_eq!(p.id, *id);
         }
         assert_eq!(all().len(), FILES.len());
+        let summaries = summaries();
+        assert_eq!(summaries.len(), FILES.len());
+        for (s, p) in summaries.iter().zip(all()) {
+            assert_eq!((&s.id, &s.title, &s.lesson), (&p.id, &p.title, &p.lesson));
+        }
     }
 
     #[test]

@@ -391,6 +391,34 @@ pub struct Simulation {
     pub by_browser: Vec<(Browser, Outcome)>,
 }
 
+/// What the verdict card needs: the page shows it in the keystroke's own render.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// What the editor's text is.
+    pub config_status: ConfigStatus,
+    /// The trace, or the first input error.
+    pub result: Result<Rc<Trace>, Error>,
+    /// The outcome in each engine, for comparison (empty when the input has an error).
+    pub by_browser: Vec<(Browser, Outcome)>,
+    /// The scenario simulated, when the inputs make one.
+    pub scenario: Option<Rc<Scenario>>,
+    /// The server it was simulated against, for [`details`].
+    server: Option<Rc<Ready>>,
+    /// The lint findings, when they came with the badge (the text was parsed on its own
+    /// because the scenario could not be built).
+    lint: Option<Vec<Finding>>,
+}
+
+/// The advice beside the verdict. Worked out by [`details`] after the verdict is on screen:
+/// the fix search and lint cost more than the simulation itself with a large configuration.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Details {
+    /// Warnings about an S3 configuration S3 would accept.
+    pub lint: Vec<Finding>,
+    /// For a blocked request: what would let it through.
+    pub fix: Option<Fix>,
+}
+
 /// Parses the header textarea: one `Name: value` per line, order and repeats kept; blank lines
 /// are skipped. A line without a colon is an error at that line.
 pub fn parse_header_lines(text: &str) -> Result<HeaderList, Error> {
@@ -544,30 +572,46 @@ fn config_status(inputs: &Inputs) -> (ConfigStatus, Vec<Finding>) {
 
 /// The badge and lint findings of a valid S3 text (`None`: it says there is no configuration).
 fn s3_status(config: Option<&S3Config>) -> (ConfigStatus, Vec<Finding>) {
+    (
+        s3_badge(config),
+        config.map(crate::advice::lint).unwrap_or_default(),
+    )
+}
+
+/// The badge of a valid S3 text (`None`: it says there is no configuration).
+fn s3_badge(config: Option<&S3Config>) -> ConfigStatus {
     match config {
-        Some(c) => (
-            ConfigStatus::S3 {
-                format: c.format,
-                rules: c.rules.len(),
-            },
-            crate::advice::lint(c),
-        ),
-        None => (ConfigStatus::NoS3Config, Vec::new()),
+        Some(c) => ConfigStatus::S3 {
+            format: c.format,
+            rules: c.rules.len(),
+        },
+        None => ConfigStatus::NoS3Config,
     }
 }
 
-/// A server parsed once, and what the editor shows about it (worked out on first need).
+/// A server parsed once, and the lint findings of its S3 configuration (worked out on first
+/// need, once per configuration text).
 pub(crate) struct Ready {
     /// The server, ready to simulate against.
     pub server: PreparedServer,
-    /// The badge and lint findings of an S3 configuration.
-    s3_status: std::cell::OnceCell<(ConfigStatus, Vec<Finding>)>,
+    /// The lint findings of an S3 configuration.
+    lint: std::cell::OnceCell<Vec<Finding>>,
+}
+
+impl std::fmt::Debug for Ready {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ready").finish_non_exhaustive()
+    }
 }
 
 impl Ready {
-    fn s3_status(&self) -> &(ConfigStatus, Vec<Finding>) {
-        self.s3_status
-            .get_or_init(|| s3_status(self.server.s3_config()))
+    fn lint(&self) -> &[Finding] {
+        self.lint.get_or_init(|| {
+            self.server
+                .s3_config()
+                .map(crate::advice::lint)
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -594,7 +638,7 @@ pub(crate) fn prepared(spec: &ServerSpec) -> Result<Rc<Ready>, Error> {
         let result = PreparedServer::new(spec).map(|server| {
             Rc::new(Ready {
                 server,
-                s3_status: std::cell::OnceCell::new(),
+                lint: std::cell::OnceCell::new(),
             })
         });
         *last = Some((spec.clone(), result.clone()));
@@ -629,27 +673,41 @@ fn fix_for(inputs: &Inputs, scenario: &Scenario, trace: &Trace) -> Option<Fix> {
     })
 }
 
-/// Runs the simulation the inputs describe. The configuration is parsed once (and kept while
-/// its text stays the same), then simulated in each browser.
+/// Runs the simulation the inputs describe, verdict and advice alike: [`verdict`], then
+/// [`details`].
 pub fn run(inputs: &Inputs) -> Simulation {
+    let v = verdict(inputs);
+    let Details { lint, fix } = details(inputs, &v);
+    Simulation {
+        config_status: v.config_status,
+        lint,
+        result: v.result,
+        fix,
+        by_browser: v.by_browser,
+    }
+}
+
+/// The verdict the inputs lead to, in each engine. The configuration is parsed once (and kept
+/// while its text stays the same), then simulated in each browser.
+pub fn verdict(inputs: &Inputs) -> Verdict {
     let scenario = scenario(inputs);
     let server = scenario
         .as_ref()
         .map_err(Clone::clone)
         .and_then(|s| prepared(&s.server));
     let (config_status, lint) = match (inputs.server_kind, &scenario, &server) {
-        // The prepared S3 server holds exactly what parse_policy(S3, text) returns.
-        (ServerKind::S3, Ok(_), Ok(p)) => p.s3_status().clone(),
-        (ServerKind::S3, Ok(_), Err(_)) => (ConfigStatus::Invalid, Vec::new()),
-        _ => config_status(inputs),
+        // The prepared S3 server holds exactly what parse_policy(S3, text) returns; its lint
+        // findings are left to `details`.
+        (ServerKind::S3, Ok(_), Ok(p)) => (s3_badge(p.server.s3_config()), None),
+        (ServerKind::S3, Ok(_), Err(_)) => (ConfigStatus::Invalid, Some(Vec::new())),
+        _ => {
+            let (status, lint) = config_status(inputs);
+            (status, Some(lint))
+        }
     };
     let result = match (&scenario, &server) {
         (Ok(s), Ok(p)) => crate::simulate_prepared(s, &p.server).map(Rc::new),
         (Err(e), _) | (_, Err(e)) => Err(e.clone()),
-    };
-    let fix = match (&scenario, &result) {
-        (Ok(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s, t),
-        _ => None,
     };
     let by_browser = match (&scenario, &server, &result) {
         (Ok(s), Ok(p), Ok(t)) => [Browser::Chrome, Browser::Firefox, Browser::Safari]
@@ -667,13 +725,29 @@ pub fn run(inputs: &Inputs) -> Simulation {
             .collect(),
         _ => Vec::new(),
     };
-    Simulation {
+    Verdict {
         config_status,
-        lint,
         result,
-        fix,
         by_browser,
+        scenario: scenario.ok().map(Rc::new),
+        server: server.ok(),
+        lint,
     }
+}
+
+/// The lint findings and, for a blocked request, the fix, for the inputs `v` was worked out
+/// from. Lint depends on the configuration text alone, so it is kept with the parsed server.
+pub fn details(inputs: &Inputs, v: &Verdict) -> Details {
+    let lint = match (&v.lint, &v.server) {
+        (Some(lint), _) => lint.clone(),
+        (None, Some(p)) => p.lint().to_vec(),
+        (None, None) => Vec::new(),
+    };
+    let fix = match (&v.scenario, &v.result) {
+        (Some(s), Ok(t)) if t.outcome == Outcome::Blocked => fix_for(inputs, s, t),
+        _ => None,
+    };
+    Details { lint, fix }
 }
 
 /// The permalink fragment for these inputs (without the `#`): `s=` and the inputs as JSON, to be

@@ -163,7 +163,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
             <section class="verdict verdict--error" aria-labelledby="verdict-h">
                 <h2 id="verdict-h" class="visually-hidden">{ "Verdict" }</h2>
                 <div class="verdict-head" aria-live="polite" aria-atomic="true">
-                    <span class="verdict-word" data-testid="verdict">{ "INPUT ERROR" }</span>
+                    <span class="verdict-word" data-testid="verdict" elementtiming="verdict">{ "INPUT ERROR" }</span>
                     <span class="verdict-summary">{ "Nothing can be simulated until this is fixed:" }</span>
                 </div>
                 <p class="verdict-error" data-testid="input-error">{ error.to_string() }</p>
@@ -189,7 +189,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
         <section class={classes!("verdict", class)} aria-labelledby="verdict-h">
             <h2 id="verdict-h" class="visually-hidden">{ "Verdict" }</h2>
             <div class="verdict-head" aria-live="polite" aria-atomic="true">
-                <span class="verdict-word" data-testid="verdict">{ word }</span>
+                <span class="verdict-word" data-testid="verdict" elementtiming="verdict">{ word }</span>
                 <span class="verdict-summary">{ summary(trace) }</span>
             </div>
             if let Some(b) = &trace.blocked {

@@ -12,8 +12,10 @@
 //      the input event is dispatched in the page and a MutationObserver stops the clock when
 //      the verdict's text changes (each keystroke toggles ALLOWED and BLOCKED), both for a
 //      keystroke in the configuration and one in the request's Origin field;
-//   3. the first render after navigation on localhost: from navigation start to the first
-//      verdict in the DOM, and the first contentful paint, each in a fresh browser context.
+//   3. the first render after navigation on localhost, each in a fresh browser context: from
+//      navigation start to the first verdict in the DOM, to its first paint (Element Timing:
+//      the verdict word carries elementtiming="verdict"), the first contentful paint, and when
+//      the wasm's download ended (Resource Timing).
 // Medians (and minimum, maximum) of --runs runs (default 7); the minimum is the best estimate
 // of the cost itself when other work shares the machine. `scripts/bench-web.sh` builds dist/ and runs this.
 
@@ -194,11 +196,21 @@ async function keystrokes(browser, baseUrl, xml64) {
 
 async function firstRender(browser, baseUrl) {
   const verdictAt = [];
+  const painted = [];
   const fcp = [];
+  const wasmDone = [];
   for (let r = 0; r < RUNS; r++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(() => {
       window.__firstVerdict = null;
+      window.__verdictPainted = null;
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (e.identifier === 'verdict' && window.__verdictPainted === null) window.__verdictPainted = e.renderTime || e.loadTime;
+          }
+        }).observe({ type: 'element', buffered: true });
+      } catch { /* no Element Timing in this browser */ }
       new MutationObserver((_, obs) => {
         if (document.querySelector('[data-testid="verdict"]')) {
           window.__firstVerdict = performance.now();
@@ -209,16 +221,24 @@ async function firstRender(browser, baseUrl) {
     const page = await context.newPage();
     await page.goto(baseUrl);
     await page.locator(tid('verdict')).waitFor({ timeout: 15000 });
+    await page.waitForFunction(() => window.__verdictPainted !== null, null, { timeout: 5000 }).catch(() => {});
     const m = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve({
       verdict: window.__firstVerdict,
+      painted: window.__verdictPainted ?? NaN,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
     }))));
     verdictAt.push(m.verdict);
+    painted.push(m.painted);
     fcp.push(m.fcp);
+    wasmDone.push(m.wasm);
     await context.close();
   }
-  return [['navigation start to the first verdict in the DOM', median(verdictAt), Math.min(...verdictAt), Math.max(...verdictAt)],
-    ['first contentful paint (the loading text)', median(fcp), Math.min(...fcp), Math.max(...fcp)]];
+  const row = (what, xs) => [what, median(xs), Math.min(...xs), Math.max(...xs)];
+  return [row('navigation start to the first verdict in the DOM', verdictAt),
+    row('navigation start to the first verdict painted (Element Timing)', painted),
+    row('first contentful paint (the loading text, or the app when it comes first)', fcp),
+    row('navigation start to the wasm downloaded (Resource Timing responseEnd)', wasmDone)];
 }
 
 // ---------- main ----------
