@@ -11,6 +11,7 @@ use super::wire::VARY;
 use super::{CorsRule, S3Config, Spanned};
 use crate::http::{HeaderSource, RuleMiss};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// What a request asks of the CORS configuration.
 #[derive(Clone, Debug)]
@@ -70,17 +71,26 @@ fn push_note(notes: &mut Vec<String>, note: &str) {
     }
 }
 
-/// `"a", "b", "c"`, written into one string (a rule of a 64 KB configuration may list hundreds
-/// of origins, and a miss names them all).
+/// How many values a rule-miss sentence quotes before it counts the rest.
+const QUOTED_AT_MOST: usize = 8;
+
+/// `"a", "b", "c"`, or for a long list its first [`QUOTED_AT_MOST`] values and how many more
+/// there are. A rule of a 64 KB configuration may list hundreds of origins: the sentence names
+/// the rule's line, and the values themselves are there in the editor.
 fn quoted_list(values: &[Spanned<String>]) -> String {
-    let mut out = String::with_capacity(values.iter().map(|v| v.value.len() + 4).sum());
-    for (i, v) in values.iter().enumerate() {
+    let shown = &values[..values.len().min(QUOTED_AT_MOST)];
+    let mut out =
+        String::with_capacity(shown.iter().map(|v| v.value.len() + 4).sum::<usize>() + 16);
+    for (i, v) in shown.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         out.push('"');
         out.push_str(&v.value);
         out.push('"');
+    }
+    if let Some(rest) = values.len().checked_sub(shown.len()).filter(|&n| n > 0) {
+        let _ = write!(out, " and {rest} more");
     }
     out
 }
@@ -426,6 +436,31 @@ mod tests {
             s.misses[1].reason.contains("\"x-custom\""),
             "{}",
             s.misses[1].reason
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_values_is_quoted_up_to_a_bound_and_counted() {
+        let origins: Vec<String> = (0..300).map(|i| format!("https://s{i}.example")).collect();
+        let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+        let c = config(vec![
+            rule(&origins, &["GET"], &[]),
+            rule(&origins[..QUOTED_AT_MOST], &["GET"], &[]),
+        ]);
+        let s = select_rule(&c, &q("https://app.example.com", "GET", &[]));
+        assert_eq!(s.matched, None);
+        let shown: Vec<String> = origins[..QUOTED_AT_MOST]
+            .iter()
+            .map(|o| format!("\"{o}\""))
+            .collect();
+        let shown = shown.join(", ");
+        assert_eq!(
+            s.misses[0].reason,
+            format!("None of the AllowedOrigin values ({shown} and 292 more) matches Origin \"https://app.example.com\"")
+        );
+        assert_eq!(
+            s.misses[1].reason,
+            format!("None of the AllowedOrigin values ({shown}) matches Origin \"https://app.example.com\"")
         );
     }
 
