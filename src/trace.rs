@@ -192,8 +192,9 @@ pub struct Step {
     pub title: Cow<'static, str>,
     /// Pass, fail or information.
     pub result: StepResult,
-    /// The explanation, naming the values involved.
-    pub detail: String,
+    /// The explanation, naming the values involved (fixed text stays borrowed, as for the
+    /// title and source).
+    pub detail: Cow<'static, str>,
     /// Where the rule comes from: a Fetch section, an engine's behaviour, an AWS document.
     pub source: Cow<'static, str>,
 }

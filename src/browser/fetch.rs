@@ -143,14 +143,14 @@ impl<'a> Run<'a> {
         phase: Phase,
         title: impl Into<Cow<'static, str>>,
         result: StepResult,
-        detail: String,
+        detail: impl Into<Cow<'static, str>>,
         source: impl Into<Cow<'static, str>>,
     ) {
         self.trace.steps.push(Step {
             phase,
             title: title.into(),
             result,
-            detail,
+            detail: detail.into(),
             source: source.into(),
         });
     }
@@ -235,7 +235,7 @@ impl<'a> Run<'a> {
                     Phase::Page,
                     "XMLHttpRequest is always in cors mode",
                     StepResult::Info,
-                    "XMLHttpRequest has no mode option: its requests use mode cors, so the mode setting is ignored.".into(),
+                    "XMLHttpRequest has no mode option: its requests use mode cors, so the mode setting is ignored.",
                     "XHR #the-send()-method",
                 );
                 self.mode = Mode::Cors;
@@ -245,7 +245,7 @@ impl<'a> Run<'a> {
                     Phase::Page,
                     "XMLHttpRequest cannot omit credentials",
                     StepResult::Info,
-                    "XMLHttpRequest has only withCredentials: false means credentials mode same-origin, so omit is treated as same-origin.".into(),
+                    "XMLHttpRequest has only withCredentials: false means credentials mode same-origin, so omit is treated as same-origin.",
                     "XHR #the-send()-method",
                 );
             }
@@ -368,7 +368,7 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "Repeated headers combined",
                 StepResult::Info,
-                "setRequestHeader() with a name already set appends to its value: the request carries one line per name, values joined with \", \".".into(),
+                "setRequestHeader() with a name already set appends to its value: the request carries one line per name, values joined with \", \".",
                 "XHR #the-setrequestheader()-method (combine)",
             );
         }
@@ -406,7 +406,7 @@ impl<'a> Run<'a> {
                     Phase::Page,
                     "Body ignored",
                     StepResult::Info,
-                    "XMLHttpRequest's send() ignores the body of a GET or HEAD request.".into(),
+                    "XMLHttpRequest's send() ignores the body of a GET or HEAD request.",
                     "XHR #the-send()-method (GET/HEAD: body is null)",
                 );
             } else {
@@ -423,21 +423,21 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "Upload listeners without a body",
                 StepResult::Info,
-                "An event listener on xhr.upload forces a preflight only when the request has a body; this one has none, so it changes nothing.".into(),
+                "An event listener on xhr.upload forces a preflight only when the request has a body; this one has none, so it changes nothing.",
                 "XHR #the-send()-method (upload listener flag)",
             );
         }
         if self.api == Api::Xhr && spec.upload_listeners && has_body {
             self.use_preflight_flag = true;
             let bodiless = spec.body.is_none() || matches!(self.method.as_str(), "GET" | "HEAD");
-            let (detail, source) = if bodiless {
+            let (detail, source): (Cow<'static, str>, &str) = if bodiless {
                 (
-                    format!("An event listener on xhr.upload was registered before send(). The standard sets the use-CORS-preflight flag only when there is a body to upload; {} sets it anyway, so a cross-origin request is always preflighted.", self.browser().display_name()),
+                    format!("An event listener on xhr.upload was registered before send(). The standard sets the use-CORS-preflight flag only when there is a body to upload; {} sets it anyway, so a cross-origin request is always preflighted.", self.browser().display_name()).into(),
                     "Engine behaviour (observed in Firefox 153 and WebKitGTK 2.50); XHR #the-send()-method (upload listener flag)",
                 )
             } else {
                 (
-                    "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".to_string(),
+                    "An event listener on xhr.upload was registered before send(), which sets the use-CORS-preflight flag: a cross-origin request is then always preflighted.".into(),
                     "XHR #the-send()-method (upload listener flag)",
                 )
             };
@@ -456,7 +456,7 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "Non-ASCII header values go out as UTF-8",
                 StepResult::Warn,
-                "Header values are byte strings, but WebKit encodes a character above U+007F as two bytes on the wire (é is sent as C3 A9; a server reading ISO-8859-1 sees Ã©). The CORS decision still counts one byte per character. Seen in WebKitGTK; Safari's own network stack was not observed and may differ.".into(),
+                "Header values are byte strings, but WebKit encodes a character above U+007F as two bytes on the wire (é is sent as C3 A9; a server reading ISO-8859-1 sees Ã©). The CORS decision still counts one byte per character. Seen in WebKitGTK; Safari's own network stack was not observed and may differ.",
                 "WebKit behaviour (observed in WebKitGTK 2.50); Fetch #concept-header-value",
             );
         }
@@ -469,7 +469,7 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "Credentials included",
                 StepResult::Info,
-                detail.into(),
+                detail,
                 "Fetch #cors-protocol-and-credentials",
             );
         }
@@ -530,8 +530,7 @@ impl<'a> Run<'a> {
                 Phase::Page,
                 "A stream body forces a preflight",
                 StepResult::Info,
-                "A ReadableStream body (with duplex: \"half\") sets the use-CORS-preflight flag."
-                    .into(),
+                "A ReadableStream body (with duplex: \"half\") sets the use-CORS-preflight flag.",
                 "Fetch #dom-request (stream body sets use-CORS-preflight)",
             );
         }
@@ -725,7 +724,7 @@ impl<'a> Run<'a> {
             Phase::Page,
             "mode same-origin refuses other origins",
             StepResult::Fail,
-            "The request's mode is same-origin and the URL is cross-origin, so the fetch fails with a network error before anything is sent.".into(),
+            "The request's mode is same-origin and the URL is cross-origin, so the fetch fails with a network error before anything is sent.",
             "Fetch #main-fetch (request's mode is \"same-origin\")",
         );
         self.network_error(Stage::Request, BlockReason::DisallowedByMode, line, lines);
@@ -993,7 +992,7 @@ impl<'a> Run<'a> {
             Phase::Actual,
             "No CORS check in no-cors mode",
             StepResult::Info,
-            "mode no-cors never fails on CORS grounds: Access-Control-Allow-Origin is ignored and the response becomes opaque.".into(),
+            "mode no-cors never fails on CORS grounds: Access-Control-Allow-Origin is ignored and the response becomes opaque.",
             "Fetch #main-fetch (request's mode is \"no-cors\")",
         );
         self.trace.js = JsView {
@@ -1631,7 +1630,7 @@ impl<'a> Run<'a> {
                 Phase::Actual,
                 "Authorization removed",
                 StepResult::Info,
-                "A redirect to another origin drops the Authorization header.".into(),
+                "A redirect to another origin drops the Authorization header.",
                 "Fetch #http-redirect-fetch (cross-origin: remove Authorization)",
             );
         }

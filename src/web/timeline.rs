@@ -69,7 +69,7 @@ fn step_view(step: &Step) -> Html {
                     <span class="visually-hidden">{ format!("{label}: ") }</span>
                     <h3 class="step-title">{ step.title.as_ref() }</h3>
                 </div>
-                <p class="step-detail">{ &step.detail }</p>
+                <p class="step-detail">{ step.detail.as_ref() }</p>
                 { source_view(&step.source) }
             </div>
         </li>
