@@ -28,7 +28,7 @@ fn ok() -> Value {
 }
 
 fn header<'a>(headers: &'a cors_sim::http::HeaderList, name: &'a str) -> Option<String> {
-    headers.get(name)
+    headers.get(name).map(|v| v.into_owned())
 }
 
 fn preflight_header(t: &Trace, name: &str) -> Option<String> {

@@ -117,7 +117,7 @@ fn check_response(case: &str, i: usize, r: &Response, e: &Expect) -> Vec<String>
         }
     }
     for (name, want) in &e.headers {
-        let got = r.headers.get(name);
+        let got = r.headers.get(name).map(|v| v.into_owned());
         if got != *want {
             failures.push(format!(
                 "{what}: header {name}: {got:?} != {want:?}{}",

@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::scenario::{Credentials, LiteralResponse, Mode, Scenario, ServerSpec};
 use crate::trace::{BlockReason, Outcome, Stage, Trace};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// What `cors-sim fix` prints (design.md §4.3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -313,7 +314,7 @@ fn repair_custom(
         .as_ref()
         .and_then(|p| p.request.headers.get("origin"))
         .or_else(|| trace.request.as_ref().and_then(|r| r.headers.get("origin")))
-        .unwrap_or_else(|| scenario.request.origin.clone());
+        .map_or_else(|| scenario.request.origin.clone(), Cow::into_owned);
     let target: &mut LiteralResponse = match stage {
         Stage::Preflight => preflight.get_or_insert_with(|| LiteralResponse {
             status: 204,
@@ -356,7 +357,10 @@ fn repair_custom(
         BlockReason::AllowMethodsUnparsable | BlockReason::MethodNotAllowed => {
             let method = pf?.request.headers.get("access-control-request-method")?;
             let list = merged_list(
-                target.headers.get("access-control-allow-methods"),
+                target
+                    .headers
+                    .get("access-control-allow-methods")
+                    .map(Cow::into_owned),
                 &method,
                 false,
             );
@@ -369,7 +373,10 @@ fn repair_custom(
         | BlockReason::HeaderNotAllowed
         | BlockReason::AuthorizationNotCoveredByWildcard => {
             let names = pf?.request.headers.get("access-control-request-headers")?;
-            let mut list = target.headers.get("access-control-allow-headers");
+            let mut list = target
+                .headers
+                .get("access-control-allow-headers")
+                .map(Cow::into_owned);
             for name in names.split(',') {
                 list = Some(merged_list(list, name, true));
             }

@@ -11,6 +11,7 @@ use crate::error::{Error, LineIndex};
 use crate::scenario::{Credentials, Scenario, ServerSpec};
 use crate::server::s3::{self, ConfigFormat, CorsRule, S3Config, Spanned};
 use crate::trace::Trace;
+use std::borrow::Cow;
 
 /// What a rule must allow for this request to pass.
 struct Need {
@@ -140,9 +141,10 @@ fn need(scenario: &Scenario, trace: &Trace) -> Need {
     let origin = preflight
         .and_then(|h| h.get("origin"))
         .or_else(|| sent.and_then(|h| h.get("origin")))
-        .unwrap_or_else(|| scenario.request.origin.clone());
+        .map_or_else(|| scenario.request.origin.clone(), Cow::into_owned);
     let method = preflight
         .and_then(|h| h.get("access-control-request-method"))
+        .map(Cow::into_owned)
         .or_else(|| trace.request.as_ref().map(|r| r.method.clone()))
         .unwrap_or_else(|| scenario.request.method.to_ascii_uppercase());
     let headers = preflight

@@ -1474,7 +1474,11 @@ impl<'a> Run<'a> {
     /// Checks a redirect response and moves the request to its Location; false when blocked.
     fn follow_redirect(&mut self, request: Request, response: Response, hop: usize) -> bool {
         let status = response.status;
-        let location = response.headers.get("location").unwrap_or_default();
+        let location = response
+            .headers
+            .get("location")
+            .unwrap_or_default()
+            .into_owned();
         // Where the redirect leads, as WebKit names it in its console line (without a user
         // name or password).
         let joined = crate::http::join_url(&self.url, &location).ok();
@@ -1485,7 +1489,7 @@ impl<'a> Run<'a> {
                 let _ = u.set_password(None);
                 u.to_string()
             }
-            None => location.clone(),
+            None => location.to_string(),
         };
         // Firefox's network layer refuses a Location that is not http(s) before its CORS
         // listener checks the redirect (observed in Firefox 153); Chromium and WebKit check the

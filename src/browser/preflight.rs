@@ -408,7 +408,10 @@ fn check(
     Ok(Granted {
         methods,
         headers: allowed_headers,
-        max_age: response.headers.get("access-control-max-age"),
+        max_age: response
+            .headers
+            .get("access-control-max-age")
+            .map(Cow::into_owned),
     })
 }
 
@@ -451,7 +454,7 @@ fn parse_list(
             // Firefox quotes the bad token; Safari the whole value; Chrome neither.
             let param = match engine.browser() {
                 Browser::Firefox => bad.clone(),
-                _ => response.headers.get(name).unwrap_or_default(),
+                _ => response.headers.get(name).unwrap_or_default().into_owned(),
             };
             Err(failed(
                 format!("{display} does not parse"),

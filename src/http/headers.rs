@@ -145,14 +145,25 @@ impl HeaderList {
     /// The combined value of `name`: every line's normalized value joined with `", "`, or `None`
     /// when no line has that name. This is Fetch's "get" (<https://fetch.spec.whatwg.org/#concept-header-list-get>),
     /// and also what Chromium's `GetNormalizedHeader` returns.
-    pub fn get(&self, name: &str) -> Option<String> {
-        let mut values = self.get_all(name);
-        let mut combined = normalize_value(values.next()?).to_string();
+    ///
+    /// Borrowed when the name has one line, which is almost always: the models ask for Origin,
+    /// Range or Access-Control-Request-Method of every request they see.
+    pub fn get(&self, name: &str) -> Option<Cow<'_, str>> {
+        let mut values = self
+            .lines
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref());
+        let first = normalize_value(values.next()?);
+        let Some(second) = values.next() else {
+            return Some(Cow::Borrowed(first));
+        };
+        let mut combined = format!("{first}, {}", normalize_value(second));
         for value in values {
             combined.push_str(", ");
             combined.push_str(normalize_value(value));
         }
-        Some(combined)
+        Some(Cow::Owned(combined))
     }
 
     /// The lines, in order.

@@ -15,6 +15,7 @@ use super::aws_common::{
 use crate::error::{Error, Span};
 use crate::http::{HeaderList, HeaderSource, Provenance, Request, Response, Server};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// Which of the shapes users paste the policy came in.
@@ -729,7 +730,7 @@ impl CloudFrontServer {
         let over = cors.origin_override.value;
         let mut changes = Vec::new();
         let mut put = |name: &'static str, value: String, field: &str, span: Option<Span>| {
-            let existing = r.headers.get(name);
+            let existing = r.headers.get(name).map(Cow::into_owned);
             match (existing, over) {
                 (Some(old), false) => {
                     sources.push(HeaderSource {
@@ -762,7 +763,7 @@ impl CloudFrontServer {
         let acao = if entry.value.trim() == "*" {
             "*".to_string()
         } else {
-            origin.clone()
+            origin.to_string()
         };
         put(
             "Access-Control-Allow-Origin",
@@ -890,7 +891,7 @@ impl Server for CloudFrontServer {
         } else {
             None
         };
-        let viewer_origin = request.headers.get("origin");
+        let viewer_origin = request.headers.get("origin").map(Cow::into_owned);
         let (mut r, layer) = match hit {
             Some(entry) => {
                 let mut r = entry.response.clone();

@@ -348,7 +348,7 @@ fn apply_mappings(
             Mapping::Expr(e) => {
                 if let Some(h) = e.strip_prefix("method.request.header.") {
                     match request.headers.get(h) {
-                        Some(v) => Some((v.clone(), format!("{from}: {prefix}{} = {e}, which echoes the request's {h} header — any value is reflected", m.header))),
+                        Some(v) => Some((v.into_owned(), format!("{from}: {prefix}{} = {e}, which echoes the request's {h} header — any value is reflected", m.header))),
                         None => {
                             notes.push(format!("{prefix}{} = {e}: the request has no {h} header, so the header is left out.", m.header));
                             None
@@ -357,7 +357,7 @@ fn apply_mappings(
                 } else if let Some(h) = e.strip_prefix("integration.response.header.") {
                     match backend.and_then(|b| b.headers.get(h)) {
                         Some(v) => Some((
-                            v.clone(),
+                            v.into_owned(),
                             format!("{from}: {prefix}{} = {e} (the backend's {h})", m.header),
                         )),
                         None => {

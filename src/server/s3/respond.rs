@@ -11,6 +11,7 @@ use super::wire::{error_xml, request_ids};
 use super::{S3Config, S3Server};
 use crate::http::{HeaderList, Provenance, Request, Response, RuleRef};
 use crate::scenario::{Endpoint, ObjectState};
+use std::borrow::Cow;
 use url::Url;
 
 /// The 403 message when no rule matches, with AWS's own typo "evalution" [REC].
@@ -270,7 +271,7 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
     };
     // 4. ACRM missing or not one of the five methods [UNVERIFIED].
     let method = match &acrm {
-        Some(m) if ALLOWED_METHODS.contains(&m.as_str()) => m.clone(),
+        Some(m) if ALLOWED_METHODS.contains(&m.as_ref()) => m.clone(),
         other => {
             notes.push(NOTE_INVALID_ACRM.to_string());
             let shown = other.as_deref().unwrap_or("null");
@@ -409,7 +410,9 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
     // s3-tests PUT + ACRM: GET], and an ACRH is checked like a preflight's [REC
     // `get-non-allowed-with-acl`]. Real request headers are never checked (spec §3.3).
     let acrm = request.headers.get("access-control-request-method");
-    let method = acrm.clone().unwrap_or_else(|| request.method.clone());
+    let method = acrm
+        .clone()
+        .unwrap_or(Cow::Borrowed(request.method.as_str()));
     let acrh = request.headers.get("access-control-request-headers");
     let requested = acrh.as_deref().map(parse_request_headers);
     let query = Query {
