@@ -68,7 +68,7 @@ pub fn is_token(s: &str) -> bool {
 ///
 /// Names and values are `Cow<'static, str>` because almost every line the models write has a
 /// literal name (`Access-Control-Allow-Origin`, `x-amz-request-id`, …) and often a literal value
-/// (`AmazonS3`, `true`): those lines cost no allocation. Copying them was a sixth of the
+/// (`AmazonS3`, `true`): those lines cost no allocation. Copying them was one in ten of the
 /// allocations of one simulated request (docs/PERFORMANCE.md).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeaderList {
