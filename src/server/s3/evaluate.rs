@@ -71,6 +71,18 @@ fn push_note(notes: &mut Vec<String>, note: &str) {
     }
 }
 
+/// The values joined with `", "`, in one allocation.
+fn joined(values: &[Spanned<String>]) -> String {
+    let mut out = String::with_capacity(values.iter().map(|v| v.value.len() + 2).sum());
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&v.value);
+    }
+    out
+}
+
 /// How many values a rule-miss sentence quotes before it counts the rest.
 const QUOTED_AT_MOST: usize = 8;
 
@@ -157,12 +169,7 @@ fn first_failure(
         return Some(miss("origin", reason, span));
     }
     if !rule.allowed_methods.iter().any(|m| m.value == q.method) {
-        let methods = rule
-            .allowed_methods
-            .iter()
-            .map(|m| m.value.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let methods = joined(&rule.allowed_methods);
         let what = if q.method_from_acrm {
             "Access-Control-Request-Method"
         } else {
@@ -224,7 +231,8 @@ fn first_failure(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Grant {
     /// Header lines in S3's wire order (spec §4.1): ACAO, ACAM, ACAH, ACEH, ACMA, ACAC, Vary.
-    pub headers: Vec<(&'static str, String)>,
+    /// Values are borrowed where they are fixed (`true`, S3's Vary).
+    pub headers: Vec<(&'static str, Cow<'static, str>)>,
     /// Provenance of each header.
     pub sources: Vec<HeaderSource>,
     /// UNVERIFIED behaviour the headers rely on.
@@ -235,7 +243,11 @@ pub struct Grant {
 /// request carried no `Access-Control-Request-Headers`.
 pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Grant {
     let mut g = Grant::default();
-    let add = |g: &mut Grant, name: &'static str, value: String, from: Cow<'static, str>, span| {
+    let add = |g: &mut Grant,
+               name: &'static str,
+               value: Cow<'static, str>,
+               from: Cow<'static, str>,
+               span| {
         g.headers.push((name, value));
         g.sources.push(HeaderSource {
             header: name.into(),
@@ -291,7 +303,7 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
             add(
                 &mut g,
                 "Access-Control-Allow-Origin",
-                origin.to_string(),
+                origin.to_string().into(),
                 from.into(),
                 span,
             );
@@ -299,16 +311,11 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         }
     };
     // Every AllowedMethod of the rule, config order, ", " [REC; CAP s3proxy#343].
-    let methods = rule
-        .allowed_methods
-        .iter()
-        .map(|m| m.value.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let methods = joined(&rule.allowed_methods);
     add(
         &mut g,
         "Access-Control-Allow-Methods",
-        methods,
+        methods.into(),
         "every AllowedMethod of the rule, in the order written".into(),
         rule.allowed_methods.first().and_then(|m| m.span),
     );
@@ -327,7 +334,7 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
             add(
                 &mut g,
                 "Access-Control-Allow-Headers",
-                names.join(", "),
+                names.join(", ").into(),
                 "the names in Access-Control-Request-Headers, lowercased: S3 echoes what was asked, not the AllowedHeader patterns".into(),
                 rule.allowed_headers.first().and_then(|h| h.span),
             );
@@ -335,16 +342,11 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         None => {}
     }
     if !rule.expose_headers.is_empty() {
-        let exposed = rule
-            .expose_headers
-            .iter()
-            .map(|h| h.value.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let exposed = joined(&rule.expose_headers);
         add(
             &mut g,
             "Access-Control-Expose-Headers",
-            exposed,
+            exposed.into(),
             "every ExposeHeader of the rule, as written".into(),
             rule.expose_headers.first().and_then(|h| h.span),
         );
@@ -356,7 +358,7 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         add(
             &mut g,
             "Access-Control-Max-Age",
-            age.value.to_string(),
+            age.value.to_string().into(),
             "MaxAgeSeconds".into(),
             age.span,
         );
@@ -506,7 +508,7 @@ mod tests {
         r.max_age_seconds = Some(Spanned::new(3000, None));
         let requested = vec!["content-type".to_string(), "x-amz-date".to_string()];
         let g = grant(&r, "https://a.example.com", Some(&requested));
-        let lines: Vec<(&str, &str)> = g.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let lines: Vec<(&str, &str)> = g.headers.iter().map(|(n, v)| (*n, v.as_ref())).collect();
         assert_eq!(
             lines,
             vec![
@@ -529,7 +531,7 @@ mod tests {
         let g = grant(&r, "https://a.example", None);
         assert_eq!(
             g.headers[0],
-            ("Access-Control-Allow-Origin", "*".to_string())
+            ("Access-Control-Allow-Origin", Cow::Borrowed("*"))
         );
         assert!(!g
             .headers

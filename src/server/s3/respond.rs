@@ -12,6 +12,7 @@ use super::{S3Config, S3Server};
 use crate::http::{HeaderList, Provenance, Request, Response, RuleRef};
 use crate::scenario::{Endpoint, ObjectState};
 use std::borrow::Cow;
+use std::fmt;
 use url::Url;
 
 /// The 403 message when no rule matches, with AWS's own typo "evalution" [REC].
@@ -116,7 +117,7 @@ fn provenance_for(summary: String, notes: Vec<String>) -> Provenance {
 /// request ids, the operation's headers, `Content-Type`, `Server`, the length framing.
 fn finish(
     outcome: Outcome,
-    cors: Vec<(&'static str, String)>,
+    cors: Vec<(&'static str, Cow<'static, str>)>,
     ids: &(String, String),
     mut provenance: Provenance,
 ) -> Response {
@@ -153,22 +154,48 @@ fn finish(
     }
 }
 
-fn ordinal(index: usize) -> String {
-    let n = index + 1;
-    let suffix = match (n % 10, n % 100) {
-        (1, 11) | (2, 12) | (3, 13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
+/// `1st`, `2nd`, `11th`, … for a 0-based `index`, written where it is formatted.
+struct Ordinal(usize);
+
+impl fmt::Display for Ordinal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0 + 1;
+        let suffix = match (n % 10, n % 100) {
+            (1, 11) | (2, 12) | (3, 13) => "th",
+            (1, _) => "st",
+            (2, _) => "nd",
+            (3, _) => "rd",
+            _ => "th",
+        };
+        write!(f, "{n}{suffix}")
+    }
 }
 
-fn rule_name(config: &S3Config, index: usize) -> String {
-    match config.rules.get(index).and_then(|r| r.id_text()) {
-        Some(id) => format!("the {} CORSRule (ID \"{id}\")", ordinal(index)),
-        None => format!("the {} CORSRule", ordinal(index)),
+/// `the 2nd CORSRule (ID "uploads")`, written straight into the sentence that names it (every
+/// answer of a matched rule says which one).
+struct RuleName<'a> {
+    id: Option<&'a str>,
+    index: usize,
+    /// `The …` at the start of a sentence.
+    capital: bool,
+}
+
+impl fmt::Display for RuleName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.capital { "The " } else { "the " })?;
+        write!(f, "{} CORSRule", Ordinal(self.index))?;
+        if let Some(id) = self.id {
+            write!(f, " (ID \"{id}\")")?;
+        }
+        Ok(())
+    }
+}
+
+fn rule_name(config: &S3Config, index: usize) -> RuleName<'_> {
+    RuleName {
+        id: config.rules.get(index).and_then(|r| r.id_text()),
+        index,
+        capital: false,
     }
 }
 
@@ -434,7 +461,10 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
             let summary = format!(
                 "{} {} matches (origin and method {method}), so S3 adds its CORS headers to this {} response.",
                 outcome.summary,
-                capitalize(&rule_name(config, index)),
+                RuleName {
+                    capital: true,
+                    ..rule_name(config, index)
+                },
                 outcome.status
             );
             let provenance = Provenance {
@@ -470,14 +500,6 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
     }
 }
 
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,7 +508,7 @@ mod tests {
     fn ordinals() {
         let got: Vec<String> = [0, 1, 2, 3, 10, 11, 12, 20, 21, 100]
             .iter()
-            .map(|&i| ordinal(i))
+            .map(|&i| Ordinal(i).to_string())
             .collect();
         assert_eq!(
             got,
