@@ -129,7 +129,9 @@ fn classify_host(host: &str) -> HostKind {
         let Some(kind) = endpoint_kind(tail) else {
             continue;
         };
-        let bucket = (!bucket.is_empty()).then(|| bucket.join("."));
+        // The bucket labels are the start of `base`: slice it rather than join them again.
+        let bucket_len = bucket.iter().map(|l| l.len() + 1).sum::<usize>();
+        let bucket = (!bucket.is_empty()).then(|| base[..bucket_len - 1].to_string());
         return match (kind, bucket) {
             (EndpointKind::Rest, None) => HostKind::Service,
             (EndpointKind::Rest, Some(b)) => HostKind::Bucket(b),
