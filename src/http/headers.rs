@@ -130,7 +130,7 @@ impl HeaderList {
     }
 
     /// Every value of `name`, one per line, in order.
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn get_all<'a, 'n>(&'a self, name: &'n str) -> impl Iterator<Item = &'a str> + use<'a, 'n> {
         self.lines
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
@@ -149,11 +149,7 @@ impl HeaderList {
     /// Borrowed when the name has one line, which is almost always: the models ask for Origin,
     /// Range or Access-Control-Request-Method of every request they see.
     pub fn get(&self, name: &str) -> Option<Cow<'_, str>> {
-        let mut values = self
-            .lines
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_ref());
+        let mut values = self.get_all(name);
         let first = normalize_value(values.next()?);
         let Some(second) = values.next() else {
             return Some(Cow::Borrowed(first));
