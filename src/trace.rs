@@ -228,3 +228,14 @@ pub enum StepResult {
     /// Passed, with a warning the browser prints or the user should know.
     Warn,
 }
+
+/// Appends `items` separated by `", "`: the lists in the trace's sentences (header names, a
+/// rule's methods) are written straight into the sentence instead of joined into a string first.
+pub(crate) fn push_joined<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+}

@@ -18,7 +18,8 @@ use crate::error::{Error, Span};
 use crate::http::{HeaderList, Method, MethodError, Origin, Request, Response, Server};
 use crate::scenario::{Api, BodyKind, BodySpec, Browser, Credentials, Mode, RequestSpec};
 use crate::trace::{
-    BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step, StepResult, Trace,
+    push_joined, BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step,
+    StepResult, Trace,
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -1756,7 +1757,10 @@ impl<'a> Run<'a> {
             "Status {} and the body are readable. Readable headers: ",
             response.status
         );
-        push_list(&mut detail, &readable, "none");
+        if readable.is_empty() {
+            detail.push_str("none");
+        }
+        push_joined(&mut detail, readable.iter().map(String::as_str));
         detail.push_str(". ");
         match &exposed {
             Exposure::None => detail.push_str("No Access-Control-Expose-Headers: only the CORS-safelisted response headers are readable."),
@@ -1766,7 +1770,7 @@ impl<'a> Run<'a> {
             Exposure::All => detail.push_str("Access-Control-Expose-Headers: * exposes every header (except Set-Cookie) because credentials are not included."),
             Exposure::Names(names) => {
                 detail.push_str("Access-Control-Expose-Headers exposes ");
-                push_list(&mut detail, names, "");
+                push_joined(&mut detail, names.iter().map(String::as_str));
                 detail.push('.');
                 if self.include && names.iter().any(|n| n == "*") {
                     detail.push_str(" With credentials, * is not a wildcard.");
@@ -1782,7 +1786,7 @@ impl<'a> Run<'a> {
         }
         if !hidden.is_empty() {
             detail.push_str(" Hidden from script: ");
-            push_list(&mut detail, &hidden, "");
+            push_joined(&mut detail, hidden.iter().map(String::as_str));
             detail.push('.');
         }
         self.step(
@@ -1799,20 +1803,6 @@ impl<'a> Run<'a> {
             error: None,
             body_readable: true,
         };
-    }
-}
-
-/// Appends `items` joined with `", "` (or `empty` when there is none) without building the
-/// joined string first.
-fn push_list(out: &mut String, items: &[String], empty: &str) {
-    if items.is_empty() {
-        out.push_str(empty);
-    }
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(item);
     }
 }
 

@@ -10,6 +10,7 @@ use super::matching::{header_matches, origin_matches, origin_miss_hint, wildcard
 use super::wire::VARY;
 use super::{CorsRule, S3Config, Spanned};
 use crate::http::{HeaderSource, RuleMiss};
+use crate::trace::push_joined;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -74,12 +75,7 @@ fn push_note(notes: &mut Vec<String>, note: &str) {
 /// The values joined with `", "`, in one allocation.
 fn joined(values: &[Spanned<String>]) -> String {
     let mut out = String::with_capacity(values.iter().map(|v| v.value.len() + 2).sum());
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(&v.value);
-    }
+    push_joined(&mut out, values.iter().map(|v| v.value.as_str()));
     out
 }
 
