@@ -1,16 +1,20 @@
 // Loads the app's wasm-bindgen module. Trunk's own loader is an inline <script>, which a strict
 // Content-Security-Policy (script-src 'self') refuses; Trunk.toml's `pattern_script` emits
-// <script async src="loader.js" data-cors-sim-js=... data-cors-sim-wasm=...> instead, and this
+// <script src="loader.js" data-cors-sim-js=... data-cors-sim-wasm=...> instead, and this
 // file does what the inline loader did.
 //
-// A classic async script, not a module: it runs as soon as it arrives, without waiting for the
-// document to be parsed and the style sheet to load, so the wasm is compiled while the rest of
-// it downloads. The fetch is the one the page's <link rel="preload"> already started, and
-// compileStreaming compiles the bytes as they arrive; that needs Content-Type:
-// application/wasm, and from a server that sends another type the bytes are compiled once they
-// are all in. The module starts the app on #app, so it is instantiated once the document has
-// been parsed.
+// A classic script in the head, neither a module nor async: it runs before the body is parsed
+// (the style sheet, which holds the first paint back anyway, is all it waits for), so the wasm
+// is compiled while the rest of the page downloads, and a page opened with a permalink is
+// marked before its first paint: the body holds the build's snapshot of the example
+// (src/web/prerender.rs), which the style sheet then hides behind the loading text instead of
+// showing the example before the linked simulation. The fetch is the one the page's
+// <link rel="preload"> already started, and compileStreaming compiles the bytes as they arrive;
+// that needs Content-Type: application/wasm, and from a server that sends another type the
+// bytes are compiled once they are all in. The module starts the app on #app, so it is
+// instantiated once the document has been parsed.
 (() => {
+  if (location.hash.length > 1) document.documentElement.classList.add('cors-sim-link');
   const tag = document.currentScript;
   const wasmUrl = tag.dataset.corsSimWasm;
   const compiled = fetch(wasmUrl).then((r) => {

@@ -10,6 +10,8 @@ pub mod dom;
 pub mod editor;
 pub mod permalink;
 pub mod permalink_codec;
+#[cfg(feature = "prerender")]
+pub mod prerender;
 pub mod presets;
 pub mod raw_http;
 pub mod request_form;
@@ -21,14 +23,20 @@ pub mod verdict;
 
 pub use app::App;
 
-/// Mounts the app on `#app` (replacing its loading text). A page without `#app` gets no app:
-/// it loaded the module for the JS API alone (as `static/embed-demo.html` does).
+/// Mounts the app on `#app`, replacing its loading text or the build's snapshot of the first
+/// render (`prerender`, marked `data-prerendered` and `inert`): the same markup, now live. A
+/// page without `#app` gets no app: it loaded the module for the JS API alone (as
+/// `static/embed-demo.html` does).
 pub fn start() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
     if let Some(root) = root {
         root.set_text_content(None);
+        // Both go in the same task as the first render (Yew renders in a microtask), so no
+        // frame shows an empty or inert page.
+        let _ = root.remove_attribute("data-prerendered");
+        let _ = root.remove_attribute("inert");
         yew::Renderer::<App>::with_root(root).render();
     }
 }

@@ -8,6 +8,10 @@ use super::state::Inputs;
 
 /// What the current URL's fragment asks for.
 pub fn read() -> Fragment {
+    // The build-time render (web::prerender, native) has no address bar: the example.
+    if !cfg!(target_arch = "wasm32") {
+        return Fragment::default();
+    }
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();

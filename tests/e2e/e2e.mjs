@@ -2,7 +2,7 @@
 //
 //   node tests/e2e/e2e.mjs [--dist DIR] [--out DIR] [--url URL]
 //
-// Serves DIR (default dist/) with `python3 -m http.server` on a free 127.0.0.1 port unless --url
+// Serves DIR (default dist/) on a free 127.0.0.1 port (serve.mjs) unless --url
 // is given, drives /usr/bin/chromium (no browser download), saves screenshots under --out
 // (default target/e2e/), and ends with the line "N passed, M failed" (exit 1 on any failure).
 // Any uncaught page error or console error of the page fails the test that was running.
@@ -66,8 +66,13 @@ async function startServer() {
 }
 
 const tid = (id) => `[data-testid="${id}"]`;
+/**
+ * The live app's verdict. The built page holds a snapshot of the first render (an inert copy,
+ * src/web/prerender.rs) until the wasm starts, so waiting for a verdict alone would find the
+ * snapshot's: the live app is the `#app` without `data-prerendered`.
+ */
+const LIVE_VERDICT = `#app:not([data-prerendered]) ${tid('verdict')}`;
 
-/** Opens a fresh page on the app and waits for the first verdict. */
 /** A browser context whose pages report errors, console errors and CSP violations. */
 async function newContext(browser, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme });
@@ -100,7 +105,7 @@ async function openApp(browser, { width = 1280, height = 900, colorScheme = 'lig
   const context = await newContext(browser, { width, height, colorScheme });
   const page = await context.newPage();
   await page.goto(baseUrl + hash);
-  await page.locator(tid('verdict')).waitFor({ timeout: 15000 });
+  await page.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
   return { context, page };
 }
 
@@ -155,6 +160,53 @@ async function run(browser) {
     await page.screenshot({ path: path.join(out, 'desktop-1280.png') });
     await page.screenshot({ path: path.join(out, 'desktop-1280-full.png'), fullPage: true });
     await context.close();
+  });
+
+  await test('the built page shows the first render before the wasm runs, and a link shows none', async () => {
+    // The page's #app as markup plus the controls' values: a snapshot holds values as
+    // attributes and text, the live app as properties.
+    const appState = (page) => page.evaluate(() => {
+      const app = document.getElementById('app');
+      const values = [...app.querySelectorAll('input, textarea, select')].map((el) => `${el.id}=${el.value}`);
+      const copy = app.cloneNode(true);
+      for (const el of copy.querySelectorAll('input')) el.removeAttribute('value');
+      for (const el of copy.querySelectorAll('textarea')) el.textContent = '';
+      return { html: copy.innerHTML, values };
+    });
+    // The wasm held back: the page as it is before the app starts.
+    const held = await newContext(browser);
+    await held.route(/\.wasm$/, () => {});
+    const early = await held.newPage();
+    await early.goto(baseUrl);
+    await early.locator(tid('verdict')).waitFor();
+    assertEq(await verdict(early), 'ALLOWED', 'the snapshot shows the example verdict');
+    assert(await early.locator('#app[data-prerendered][inert]').count() === 1, 'the snapshot is marked and inert');
+    const snapshot = await appState(early);
+    await early.screenshot({ path: path.join(out, 'prerendered-1280.png') });
+    // A permalink never shows the example's snapshot, only the loading text.
+    const linked = await held.newPage();
+    await linked.goto(baseUrl + '#embed=1');
+    assert(!(await linked.locator(tid('verdict')).isVisible()), 'no example verdict under a link');
+    const loading = await linked.evaluate(() => getComputedStyle(document.getElementById('app'), '::before').content);
+    assertEq(loading, '"Loading cors-sim…"', 'the loading text under a link');
+    await held.close();
+    // The live app renders the same markup: a snapshot from an older build would differ.
+    const { context, page } = await openApp(browser);
+    const live = await appState(page);
+    assertEq(snapshot.values.join('\n'), live.values.join('\n'), 'the controls\' values');
+    if (snapshot.html !== live.html) {
+      let at = 0;
+      while (snapshot.html[at] === live.html[at]) at++;
+      const around = (html) => JSON.stringify(html.slice(Math.max(0, at - 120), at + 120));
+      throw new Error(`the snapshot and the live first render differ at ${at}:\n      snapshot ${around(snapshot.html)}\n      live     ${around(live.html)}`);
+    }
+    await context.close();
+    // Without JavaScript the example is still there to read.
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const still = await noJs.newPage();
+    await still.goto(baseUrl);
+    assertEq(await verdict(still), 'ALLOWED', 'the verdict without JavaScript');
+    await noJs.close();
   });
 
   await test('an S3 origin mismatch is blocked, and the proposed fix lets it through', async () => {
@@ -299,7 +351,7 @@ async function run(browser) {
     await page.selectOption(tid('browser-input'), 'safari');
     await page.waitForFunction(() => location.hash.startsWith('#v1='), null, { timeout: 5000 });
     await page.reload();
-    await page.locator(tid('verdict')).waitFor();
+    await page.locator(LIVE_VERDICT).waitFor();
     assertEq(await page.inputValue(tid('method-input')), 'DELETE', 'method after reload');
     assertEq(await page.inputValue(tid('browser-input')), 'safari', 'browser after reload');
     await page.click('text=Reset example');
@@ -415,7 +467,7 @@ async function more(browser) {
     assert(link.length < 1200, `the link is compressed (${link.length} chars)`);
     const other = await context.newPage();
     await other.goto(link);
-    await other.locator(tid('verdict')).waitFor({ timeout: 15000 });
+    await other.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
     assertEq(await verdict(other), v, 'verdict in the new page');
     assertEq(await other.textContent(tid('console-message')), shown, 'console line in the new page');
     for (const f of ['origin-input', 'method-input', 'headers-input', 'browser-input', 'config-input']) {
@@ -504,7 +556,7 @@ async function more(browser) {
     assert((await page.textContent(tid('api-steps'))).includes('fail: '), 'the steps are printed');
     assertEq(await page.locator('#app').count(), 0, 'the module mounts no app on a page without #app');
     const frame = page.frameLocator(tid('embed-frame'));
-    await frame.locator(tid('verdict')).waitFor({ timeout: 15000 });
+    await frame.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
     assertEq((await frame.locator(tid('verdict')).textContent()).trim(), 'BLOCKED', 'verdict in the iframe');
     assertEq(await frame.locator('header.top').count(), 0, 'the iframe is in embed mode');
     await page.screenshot({ path: path.join(out, 'embed-demo.png'), fullPage: true });

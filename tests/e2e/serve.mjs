@@ -1,11 +1,11 @@
 // Serving dist/ on 127.0.0.1 and launching /usr/bin/chromium, for the scripts that drive the
-// built app (tests/e2e/e2e.mjs, tests/e2e/bench.mjs): python3's http.server on a free port, the
+// built app (tests/e2e/e2e.mjs, tests/e2e/bench.mjs): a small static server on a free port, the
 // system Chromium through playwright-core (no browser download).
 
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../conformance/lib/engines/process.mjs';
@@ -30,28 +30,55 @@ export function launchChromium() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROME_ARGS });
 }
 
-export async function waitForPort(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port} after ${ms} ms`);
-}
+/** The Content-Type of each file kind `trunk build` writes. */
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  // compileStreaming (static/loader.js) needs exactly this type to compile while downloading.
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
-/** Serves `dist` on a free port; returns its base URL and a function that stops it. */
+/**
+ * Serves `dist` on a free port; returns its base URL and a function that stops it.
+ *
+ * In this process, from memory-fast `readFile`, with keep-alive and the right Content-Type, as
+ * any static host serves a site: the first-render benchmark measures the page, not a slow
+ * server. The query string is ignored (permalinks), and nothing outside `dist` is served.
+ */
 export async function serveDist(dist) {
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`${dist}/index.html is missing: run \`trunk build --release\` first`);
   }
-  const port = await freePort();
-  const child = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], {
-    stdio: ['ignore', 'ignore', 'ignore'],
+  const root = path.resolve(dist);
+  const server = http.createServer(async (req, res) => {
+    let file;
+    try {
+      const { pathname } = new URL(req.url, 'http://localhost');
+      file = path.resolve(root, '.' + decodeURIComponent(pathname));
+      if (file !== root && !file.startsWith(root + path.sep)) throw new Error('outside dist');
+      if (pathname.endsWith('/')) file = path.join(file, 'index.html');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[path.extname(file)] || 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    }
   });
-  await waitForPort(port, 10000);
-  return { baseUrl: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+  const port = await freePort();
+  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${port}/`,
+    stop: () => { server.closeAllConnections(); server.close(); },
+  };
 }
