@@ -30,5 +30,17 @@
     const wasm = await bindings.default({ module_or_path: module });
     window.wasmBindings = bindings;
     dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+  }).catch((e) => {
+    // Say so on the page: otherwise it would keep showing the inert snapshot, or the loading
+    // text, as if the app were still coming.
+    const app = document.getElementById('app');
+    if (app) {
+      const message = document.createElement('p');
+      message.className = 'link-error load-error';
+      message.setAttribute('role', 'alert');
+      message.textContent = `cors-sim could not start: ${e && e.message ? e.message : e}. It runs in your browser and needs WebAssembly.`;
+      app.before(message);
+    }
+    throw e;
   });
 })();

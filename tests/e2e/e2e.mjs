@@ -190,6 +190,16 @@ async function run(browser) {
     const loading = await linked.evaluate(() => getComputedStyle(document.getElementById('app'), '::before').content);
     assertEq(loading, '"Loading cors-sim…"', 'the loading text under a link');
     await held.close();
+    // A wasm that cannot be loaded is said on the page, not left as an inert snapshot.
+    const broken = await newContext(browser);
+    await broken.route(/\.wasm$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const failed = await broken.newPage();
+    await failed.goto(baseUrl);
+    const alert = await failed.locator('.load-error[role="alert"]').textContent({ timeout: 5000 });
+    assert(alert.startsWith('cors-sim could not start: failed to fetch ') && alert.includes('404'), alert);
+    await broken.close();
+    // That failure was provoked: its uncaught rejection is not a failure of the page.
+    pageProblems = pageProblems.filter((p) => !p.includes('failed to fetch') && !p.includes('status of 404'));
     // The live app renders the same markup: a snapshot from an older build would differ.
     const { context, page } = await openApp(browser);
     const live = await appState(page);
