@@ -65,14 +65,21 @@ const ACAC: &str = "access-control-allow-credentials";
 
 fn credentials_check(headers: &HeaderList, include: bool, acao: &str) -> Result<Passed, Failure> {
     if !include {
-        return Ok(format!(
-            "Access-Control-Allow-Origin: {acao} allows this origin; credentials are not included, so Access-Control-Allow-Credentials is not needed."
-        ));
+        // `concat`, not `format!`: one of the sentences every allowed request writes.
+        return Ok([
+            "Access-Control-Allow-Origin: ",
+            acao,
+            " allows this origin; credentials are not included, so Access-Control-Allow-Credentials is not needed.",
+        ]
+        .concat());
     }
     match headers.get(ACAC) {
-        Some(v) if v == "true" => Ok(format!(
-            "Access-Control-Allow-Origin: {acao} echoes the origin and Access-Control-Allow-Credentials is exactly true, as credentials: include requires."
-        )),
+        Some(v) if v == "true" => Ok([
+            "Access-Control-Allow-Origin: ",
+            acao,
+            " echoes the origin and Access-Control-Allow-Credentials is exactly true, as credentials: include requires.",
+        ]
+        .concat()),
         other => {
             let value = other.unwrap_or_default();
             let explanation = if value.is_empty() && !headers.contains(ACAC) {

@@ -205,6 +205,16 @@ impl Engine {
         }
     }
 
+    /// The source of the actual response's CORS check: the standard's, then
+    /// [`Self::cors_check_source`]. Written out so that every simulation does not format it.
+    pub fn response_cors_check_source(self) -> &'static str {
+        match self.0 {
+            Browser::Chrome => "Fetch #concept-cors-check; Chromium services/network/public/cpp/cors/cors.cc CheckAccess",
+            Browser::Firefox => "Fetch #concept-cors-check; Gecko nsCORSListenerProxy::CheckRequestApproved",
+            Browser::Safari => "Fetch #concept-cors-check; WebKit CrossOriginAccessControl.cpp passesAccessControlCheck",
+        }
+    }
+
     /// Where this engine's preflight checks and their order come from.
     pub fn preflight_source(self) -> &'static str {
         match self.0 {
@@ -229,6 +239,22 @@ impl Engine {
             Browser::Chrome => 7200,
             Browser::Firefox => 86400,
             Browser::Safari => 600,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_response_check_source_is_the_standard_then_the_engine() {
+        for browser in [Browser::Chrome, Browser::Firefox, Browser::Safari] {
+            let engine = Engine(browser);
+            assert_eq!(
+                engine.response_cors_check_source(),
+                format!("Fetch #concept-cors-check; {}", engine.cors_check_source())
+            );
         }
     }
 }

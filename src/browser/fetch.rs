@@ -953,7 +953,7 @@ impl<'a> Run<'a> {
             };
             self.step(
                 Phase::Server,
-                format!("Server answers {}", response.status),
+                server_answers(response.status),
                 StepResult::Info,
                 detail,
                 source,
@@ -1329,16 +1329,28 @@ impl<'a> Run<'a> {
                 } else {
                     " No cookies are attached (credentials: omit)."
                 };
-                let origin = if with_origin {
-                    format!(" with Origin: {}", self.origin_header())
-                } else {
-                    String::new()
-                };
+                // `PUT https://… with Origin: https://….` and the cookies, in one buffer.
+                let mut detail = String::with_capacity(
+                    self.method.as_str().len() + self.url.as_str().len() + creds.len() + 64,
+                );
+                detail.push_str(self.method.as_str());
+                detail.push(' ');
+                detail.push_str(self.url.as_str());
+                if with_origin {
+                    detail.push_str(" with Origin: ");
+                    if self.tainted {
+                        detail.push_str("null");
+                    } else {
+                        let _ = write!(detail, "{}", self.origin);
+                    }
+                }
+                detail.push('.');
+                detail.push_str(creds);
                 self.step(
                     Phase::Actual,
                     "Actual request sent",
                     StepResult::Info,
-                    format!("{} {}{origin}.{creds}", self.method, self.url),
+                    detail,
                     "Fetch #http-network-or-cache-fetch; Fetch #origin-header",
                 );
             }
@@ -1358,10 +1370,7 @@ impl<'a> Run<'a> {
                 return;
             }
             let status = response.status;
-            let source = format!(
-                "Fetch #concept-cors-check; {}",
-                self.engine.cors_check_source()
-            );
+            let source = self.engine.response_cors_check_source();
             match cors_check(
                 self.engine,
                 &response,
@@ -1847,6 +1856,17 @@ fn seconds(t: f64) -> String {
     }
 }
 
+/// `Server answers 200`, the title of every server step: borrowed for the statuses most
+/// answers have, written for the others.
+fn server_answers(status: u16) -> Cow<'static, str> {
+    match status {
+        200 => "Server answers 200".into(),
+        204 => "Server answers 204".into(),
+        403 => "Server answers 403".into(),
+        other => format!("Server answers {other}").into(),
+    }
+}
+
 fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
     match (page, target) {
         (Origin::Opaque, _) => format!(
@@ -1864,27 +1884,59 @@ fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
                 port: p2,
             },
         ) => {
-            let mut diffs = Vec::new();
+            // One buffer for the whole sentence: every cross-origin simulation writes it.
+            let mut out = String::with_capacity(200 + 2 * (h1.len() + h2.len()));
+            let _ = write!(
+                out,
+                "The page {page} and the URL's origin {target} differ ("
+            );
+            let mut first = true;
+            let mut diff = |out: &mut String, what: &str| {
+                if !std::mem::take(&mut first) {
+                    out.push_str(", ");
+                }
+                out.push_str(what);
+                out.push(' ');
+            };
             if s1 != s2 {
-                diffs.push(format!("scheme {s1} vs {s2}"));
+                diff(&mut out, "scheme");
+                let _ = write!(out, "{s1} vs {s2}");
             }
             if h1 != h2 {
-                diffs.push(format!("host {h1} vs {h2}"));
+                diff(&mut out, "host");
+                let _ = write!(out, "{h1} vs {h2}");
             }
             if p1 != p2 {
-                let show = |p: &Option<u16>, s: &str| match p {
-                    Some(p) => p.to_string(),
-                    None => format!("default for {s}"),
+                diff(&mut out, "port");
+                let show = |out: &mut String, p: &Option<u16>, s: &str| {
+                    let _ = match p {
+                        Some(p) => write!(out, "{p}"),
+                        None => write!(out, "default for {s}"),
+                    };
                 };
-                diffs.push(format!("port {} vs {}", show(p1, s1), show(p2, s2)));
+                show(&mut out, p1, s1);
+                out.push_str(" vs ");
+                show(&mut out, p2, s2);
             }
-            format!(
-                "The page {page} and the URL's origin {target} differ ({}), so this is a CORS request: the browser adds Origin and checks the response.",
-                diffs.join(", ")
-            )
+            out.push_str(
+                "), so this is a CORS request: the browser adds Origin and checks the response.",
+            );
+            out
         }
         (_, Origin::Opaque) => {
             "The URL has no tuple origin, so the request is cross-origin.".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_answers_titles_every_status_alike() {
+        for status in [100, 200, 204, 206, 301, 403, 404, 500, 599] {
+            assert_eq!(server_answers(status), format!("Server answers {status}"));
         }
     }
 }

@@ -281,17 +281,21 @@ pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Gra
         None => {
             let (from, span) = match matched_origin {
                 Some(m) if m.value == origin => (
-                    format!(
-                        "AllowedOrigin \"{}\" equals the Origin, which S3 echoes",
-                        m.value
-                    ),
+                    [
+                        "AllowedOrigin \"",
+                        &m.value,
+                        "\" equals the Origin, which S3 echoes",
+                    ]
+                    .concat(),
                     m.span,
                 ),
                 Some(m) => (
-                    format!(
-                        "AllowedOrigin \"{}\" matches the Origin, which S3 echoes as sent",
-                        m.value
-                    ),
+                    [
+                        "AllowedOrigin \"",
+                        &m.value,
+                        "\" matches the Origin, which S3 echoes as sent",
+                    ]
+                    .concat(),
                     m.span,
                 ),
                 None => ("the request's Origin".to_string(), rule.span),

@@ -405,7 +405,7 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
         ),
         None => outcome(
             200,
-            format!("{} of {key}: 200 with its metadata.", op_name(ctx)),
+            [op_name(ctx), " of ", key, ": 200 with its metadata."].concat(),
         ),
     };
     o.headers

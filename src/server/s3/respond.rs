@@ -13,6 +13,7 @@ use crate::http::{HeaderList, Provenance, Request, Response, RuleRef};
 use crate::scenario::{Endpoint, ObjectState};
 use std::borrow::Cow;
 use std::fmt;
+use std::fmt::Write as _;
 use url::Url;
 
 /// The 403 message when no rule matches, with AWS's own typo "evalution" [REC].
@@ -411,26 +412,23 @@ fn no_match_summary(what: &str, selection: &Selection, answer: &str) -> String {
 /// matching rule to whatever it answers, errors included (spec §3.3).
 fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response {
     let request = ctx.request;
-    let outcome = perform(ctx);
+    let mut outcome = perform(ctx);
     let plain = |outcome: Outcome, summary: String, notes: Vec<String>| {
         finish(outcome, Vec::new(), ctx.ids, provenance_for(summary, notes))
     };
+    // Each summary below continues the operation's own, in its buffer.
     let Some(origin) = request.headers.get("origin") else {
-        let summary = format!(
-            "{} No Origin header, so S3 does not treat it as a CORS request: no CORS header, not even Vary.",
-            outcome.summary
-        );
+        let mut summary = std::mem::take(&mut outcome.summary);
+        summary.push_str(" No Origin header, so S3 does not treat it as a CORS request: no CORS header, not even Vary.");
         return plain(outcome, summary, notes);
     };
     if !outcome.cors_applies {
-        let summary = outcome.summary.clone();
+        let summary = std::mem::take(&mut outcome.summary);
         return plain(outcome, summary, notes);
     }
     let Some(config) = server.config.as_deref() else {
-        let summary = format!(
-            "{} The bucket has no CORS configuration, so S3 adds no CORS header.",
-            outcome.summary
-        );
+        let mut summary = std::mem::take(&mut outcome.summary);
+        summary.push_str(" The bucket has no CORS configuration, so S3 adds no CORS header.");
         return plain(outcome, summary, notes);
     };
     // The method to match is ACRM when the request carries one [REC `get-wrong-op`; COMPAT
@@ -458,13 +456,17 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
                 .map(|rule| grant(rule, &origin, requested.as_deref()))
                 .unwrap_or_default();
             merge_notes(&mut notes, g.notes.clone());
-            let summary = format!(
-                "{} {} matches (origin and method {method}), so S3 adds its CORS headers to this {} response.",
-                outcome.summary,
-                RuleName {
-                    capital: true,
-                    ..rule_name(config, index)
-                },
+            let mut summary = std::mem::take(&mut outcome.summary);
+            summary.reserve(160);
+            let name = RuleName {
+                capital: true,
+                ..rule_name(config, index)
+            };
+            let _ = write!(summary, " {name} matches (origin and method ");
+            summary.push_str(&method);
+            let _ = write!(
+                summary,
+                "), so S3 adds its CORS headers to this {} response.",
                 outcome.status
             );
             let provenance = Provenance {
@@ -478,15 +480,13 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
             finish(outcome, g.headers, ctx.ids, provenance)
         }
         None => {
-            let summary = format!(
-                "{} {}",
-                outcome.summary,
-                no_match_summary(
-                    "this request",
-                    &selection,
-                    "S3 still executes it but adds no CORS header (and no Vary)"
-                )
-            );
+            let mut summary = std::mem::take(&mut outcome.summary);
+            summary.push(' ');
+            summary.push_str(&no_match_summary(
+                "this request",
+                &selection,
+                "S3 still executes it but adds no CORS header (and no Vary)",
+            ));
             let provenance = Provenance {
                 provider: PROVIDER.into(),
                 summary,

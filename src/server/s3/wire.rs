@@ -13,51 +13,70 @@ pub const LAST_MODIFIED: &str = "Mon, 06 Jan 2025 12:00:00 GMT";
 /// The `Vary` value S3 sends on every successful CORS evaluation, exactly [REC ×all].
 pub const VARY: &str = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
 
-/// FNV-1a, 64 bits: small, stable across platforms and releases.
-fn fnv1a(seed: u64, parts: &[&str]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325_u64 ^ seed;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0xff)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+/// FNV-1a, 64 bits: small, stable across platforms and releases. Each part is followed by
+/// 0xff (a byte UTF-8 never contains), so `["ab", "c"]` and `["a", "bc"]` differ.
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    fn new(seed: u64) -> Fnv1a {
+        Fnv1a(0xcbf2_9ce4_8422_2325_u64 ^ seed)
     }
-    h
+
+    fn part(mut self, part: &str) -> Fnv1a {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
 }
 
-/// A deterministic stream of bytes from a seed (SplitMix64).
-fn bytes_from(mut state: u64, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n + 8);
-    while out.len() < n {
+fn fnv1a(seed: u64, parts: &[&str]) -> u64 {
+    parts.iter().fold(Fnv1a::new(seed), |h, p| h.part(p)).0
+}
+
+/// `x-amz-id-2`'s 48 bytes: a deterministic stream from a seed (SplitMix64).
+fn bytes_from(mut state: u64) -> [u8; 48] {
+    let mut out = [0u8; 48];
+    for chunk in out.chunks_exact_mut(8) {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^= z >> 31;
-        out.extend_from_slice(&z.to_be_bytes());
+        chunk.copy_from_slice(&z.to_be_bytes());
     }
-    out.truncate(n);
     out
 }
+
+/// Appends `n` as 16 hex digits (`digits` is the upper- or lowercase alphabet). Every S3
+/// answer carries two of these, so they are written without the formatting machinery.
+fn push_hex(out: &mut String, n: u64, digits: &[u8; 16]) {
+    for shift in (0..16).rev() {
+        let nibble = usize::try_from((n >> (shift * 4)) & 0xf).unwrap_or(0);
+        out.push(char::from(digits[nibble]));
+    }
+}
+
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// `x-amz-request-id` (16 uppercase hex digits, like S3's) and `x-amz-id-2` (64 base64
 /// characters), both derived from the request.
 pub fn request_ids(request: &Request) -> (String, String) {
-    let mut parts: Vec<&str> = vec![&request.method, &request.url];
+    let mut h = Fnv1a::new(0).part(&request.method).part(&request.url);
     for (n, v) in request.headers.iter() {
-        parts.push(n);
-        parts.push(v);
+        h = h.part(n).part(v);
     }
-    let h = fnv1a(0, &parts);
-    let request_id = format!("{:016X}", h);
-    let id2 = base64(&bytes_from(h, 48));
+    let mut request_id = String::with_capacity(16);
+    push_hex(&mut request_id, h.0, UPPER_HEX);
+    let id2 = base64(&bytes_from(h.0));
     (request_id, id2)
 }
 
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    // Bytes first, one string at the end: every byte written is ASCII.
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
             chunk.first().copied().unwrap_or(0),
@@ -68,20 +87,23 @@ fn base64(bytes: &[u8]) -> String {
         for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
                 let idx = usize::try_from((n >> shift) & 63).unwrap_or(0);
-                out.push(*ALPHABET.get(idx).unwrap_or(&b'A'));
+                out.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'A')));
             } else {
-                out.push(b'=');
+                out.push('=');
             }
         }
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// The `ETag` of an object: a quoted 32-hex-digit MD5-looking digest of bucket and key.
 pub fn etag(bucket: &str, key: &str) -> String {
-    let a = fnv1a(1, &[bucket, key]);
-    let b = fnv1a(2, &[bucket, key]);
-    format!("\"{a:016x}{b:016x}\"")
+    let mut out = String::with_capacity(34);
+    out.push('"');
+    push_hex(&mut out, fnv1a(1, &[bucket, key]), LOWER_HEX);
+    push_hex(&mut out, fnv1a(2, &[bucket, key]), LOWER_HEX);
+    out.push('"');
+    out
 }
 
 /// The size of an object, stable per key, between 1 KB and 100 KB.
