@@ -1021,7 +1021,7 @@ impl<'a> Run<'a> {
     fn maybe_preflight(&mut self, server: &dyn Server, cache: &mut PreflightCache) -> bool {
         let basis = self.decision_headers.as_ref().unwrap_or(&self.headers);
         let unsafe_headers = cors_unsafe_request_header_names(self.engine, basis);
-        let mut reasons = Vec::new();
+        let mut reasons = Vec::with_capacity(unsafe_headers.reasons.len() + 2);
         if self.use_preflight_flag {
             reasons.push("the use-CORS-preflight flag is set".to_string());
         }
@@ -1031,17 +1031,20 @@ impl<'a> Run<'a> {
                 self.method
             ));
         }
-        reasons.extend(unsafe_headers.reasons.iter().cloned());
+        let unsafe_names = unsafe_headers.names;
+        reasons.extend(unsafe_headers.reasons);
         let unverified = self.engine.unverified_safelist_note(&self.headers);
         if reasons.is_empty() {
             self.step(
                 Phase::Page,
                 "No preflight needed",
                 StepResult::Info,
-                format!(
-                    "{} with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.{unverified}",
-                    self.method
-                ),
+                [
+                    self.method.as_str(),
+                    " with only CORS-safelisted headers is a simple request: it is sent directly, with an Origin header.",
+                    &unverified,
+                ]
+                .concat(),
                 "Fetch #main-fetch; Fetch #cors-safelisted-request-header",
             );
             return true;
@@ -1058,7 +1061,7 @@ impl<'a> Run<'a> {
             include: self.include,
             method: &self.method,
             forced: self.use_preflight_flag,
-            unsafe_names: &unsafe_headers.names,
+            unsafe_names: &unsafe_names,
         };
         // Chromium and Firefox do not consult the preflight cache for a conditional request (it
         // is a cache revalidation), though they still store the new result (observed in
@@ -1086,10 +1089,10 @@ impl<'a> Run<'a> {
         // included (observed by the conformance suite).
         let asked_names = match &self.first_preflight_names {
             Some(first) if self.browser() == Browser::Safari => first.clone(),
-            _ => unsafe_headers.names.clone(),
+            _ => unsafe_names.clone(),
         };
         self.first_preflight_names
-            .get_or_insert_with(|| unsafe_headers.names.clone());
+            .get_or_insert_with(|| unsafe_names.clone());
         let request = preflight_request(&url, &self.method, &asked_names, &self.preflight_origin());
         match lookup {
             Lookup::Hit { valid_until } => {
@@ -1120,14 +1123,24 @@ impl<'a> Run<'a> {
                 } else {
                     String::new()
                 };
+                let mut detail = String::with_capacity(160 + cache_note.len());
+                detail.push_str("The browser must ask first, because ");
+                for (i, reason) in reasons.iter().enumerate() {
+                    if i > 0 {
+                        detail.push_str("; ");
+                    }
+                    detail.push_str(reason);
+                }
+                detail.push('.');
+                detail.push_str(&cache_note);
                 self.step(
                     Phase::Page,
                     "Preflight needed",
                     StepResult::Info,
-                    format!("The browser must ask first, because {}.{cache_note}", reasons.join("; ")),
+                    detail,
                     "Fetch #http-fetch (makeCORSPreflight); Fetch #cors-unsafe-request-header-names",
                 );
-                self.send_preflight(server, cache, request, &unsafe_headers.names, reasons)
+                self.send_preflight(server, cache, request, &unsafe_names, reasons)
             }
         }
     }
@@ -1141,20 +1154,26 @@ impl<'a> Run<'a> {
         unsafe_names: &[String],
         reasons: Vec<String>,
     ) -> bool {
+        let mut detail = String::with_capacity(160 + self.url.as_str().len());
+        detail.push_str("OPTIONS ");
+        detail.push_str(self.url.as_str());
+        detail.push_str(" with Access-Control-Request-Method: ");
+        detail.push_str(self.method.as_str());
+        if !unsafe_names.is_empty() {
+            detail.push_str(" and Access-Control-Request-Headers: ");
+            for (i, name) in unsafe_names.iter().enumerate() {
+                if i > 0 {
+                    detail.push(',');
+                }
+                detail.push_str(name);
+            }
+        }
+        detail.push_str(". It carries no cookies, whatever the credentials mode.");
         self.step(
             Phase::Preflight,
             "Preflight request sent",
             StepResult::Info,
-            format!(
-                "OPTIONS {} with Access-Control-Request-Method: {}{}. It carries no cookies, whatever the credentials mode.",
-                self.url,
-                self.method,
-                if unsafe_names.is_empty() {
-                    String::new()
-                } else {
-                    format!(" and Access-Control-Request-Headers: {}", unsafe_names.join(","))
-                }
-            ),
+            detail,
             "Fetch #cors-preflight-fetch-0",
         );
         let response = server.respond_to_hop_parsed(&request, &self.url, 0);
