@@ -232,9 +232,18 @@ pub enum StepResult {
 /// Appends `items` separated by `", "`: the lists in the trace's sentences (header names, a
 /// rule's methods) are written straight into the sentence instead of joined into a string first.
 pub(crate) fn push_joined<'a>(out: &mut String, items: impl IntoIterator<Item = &'a str>) {
+    push_separated(out, items, ", ");
+}
+
+/// Appends `items` separated by `separator` (see [`push_joined`]).
+pub(crate) fn push_separated<'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = &'a str>,
+    separator: &str,
+) {
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            out.push_str(separator);
         }
         out.push_str(item);
     }

@@ -18,8 +18,8 @@ use crate::error::{Error, Span};
 use crate::http::{HeaderList, Method, MethodError, Origin, Request, Response, Server};
 use crate::scenario::{Api, BodyKind, BodySpec, Browser, Credentials, Mode, RequestSpec};
 use crate::trace::{
-    push_joined, BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight, Stage, Step,
-    StepResult, Trace,
+    push_joined, push_separated, BlockReason, Blocked, Hop, JsView, Outcome, Phase, Preflight,
+    Stage, Step, StepResult, Trace,
 };
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -159,10 +159,17 @@ impl<'a> Run<'a> {
     /// The serialized request origin: `null` once a redirect tainted it
     /// (<https://fetch.spec.whatwg.org/#serializing-a-request-origin>).
     fn origin_header(&self) -> String {
+        let mut out = String::new();
+        self.push_origin_header(&mut out);
+        out
+    }
+
+    /// Appends the Origin header's value ([`Self::origin_header`]) to a sentence.
+    fn push_origin_header(&self, out: &mut String) {
         if self.tainted {
-            "null".into()
+            out.push_str("null");
         } else {
-            self.origin.serialize()
+            let _ = write!(out, "{}", self.origin);
         }
     }
 
@@ -1125,12 +1132,7 @@ impl<'a> Run<'a> {
                 };
                 let mut detail = String::with_capacity(160 + cache_note.len());
                 detail.push_str("The browser must ask first, because ");
-                for (i, reason) in reasons.iter().enumerate() {
-                    if i > 0 {
-                        detail.push_str("; ");
-                    }
-                    detail.push_str(reason);
-                }
+                push_separated(&mut detail, reasons.iter().map(String::as_str), "; ");
                 detail.push('.');
                 detail.push_str(&cache_note);
                 self.step(
@@ -1161,12 +1163,7 @@ impl<'a> Run<'a> {
         detail.push_str(self.method.as_str());
         if !unsafe_names.is_empty() {
             detail.push_str(" and Access-Control-Request-Headers: ");
-            for (i, name) in unsafe_names.iter().enumerate() {
-                if i > 0 {
-                    detail.push(',');
-                }
-                detail.push_str(name);
-            }
+            push_separated(&mut detail, unsafe_names.iter().map(String::as_str), ",");
         }
         detail.push_str(". It carries no cookies, whatever the credentials mode.");
         self.step(
@@ -1357,11 +1354,7 @@ impl<'a> Run<'a> {
                 detail.push_str(self.url.as_str());
                 if with_origin {
                     detail.push_str(" with Origin: ");
-                    if self.tainted {
-                        detail.push_str("null");
-                    } else {
-                        let _ = write!(detail, "{}", self.origin);
-                    }
+                    self.push_origin_header(&mut detail);
                 }
                 detail.push('.');
                 detail.push_str(creds);

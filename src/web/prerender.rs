@@ -2,20 +2,22 @@
 //! (feature `prerender`; Trunk.toml's post_build hook runs `cors-sim-prerender`).
 //!
 //! Why: the page would otherwise show "Loading cors-sim…" until the wasm is downloaded,
-//! compiled and run, about 150–250 ms on localhost and far more on a phone. The snapshot is
+//! compiled and run: 200 to 300 ms after navigation on localhost (docs/PERFORMANCE.md), seconds
+//! over a slow mobile link. The snapshot is
 //! the example's full first render (verdict, advice, timeline, raw HTTP), so a reader sees the
 //! answer as soon as the HTML is parsed, and a visitor without JavaScript sees a real example.
 //! [`super::start`] then replaces it with the live app, which renders the same markup.
 //!
 //! The snapshot is `inert` (no focus, no typing, no clicks) and looks exactly like the app:
-//! text typed into it would be lost when the live app takes over. A page opened with a permalink (`#v1=…`) never shows it: `static/loader.js` marks the
-//! document before the body is parsed and the style sheet hides the snapshot, so the example
-//! does not flash before the linked simulation.
+//! text typed into it would be lost when the live app takes over. A page opened with a
+//! permalink (`#v1=…`) never shows it: `static/loader.js` marks the document before the body
+//! is parsed and the style sheet hides the snapshot, so the example does not flash before the
+//! linked simulation. tests/e2e checks that the snapshot is the live app's first render.
 
 use super::App;
 
 /// The attribute the snapshot's root carries until [`super::start`] replaces the snapshot (the
-/// style sheet and `static/loader.js` read it too).
+/// style sheet and the end-to-end tests read it too).
 pub const SNAPSHOT_MARK: &str = "data-prerendered";
 
 /// The app's first render with the default example (no permalink), as HTML.
@@ -34,8 +36,8 @@ pub fn render_app() -> String {
 }
 
 /// Puts `app_html` into the `<div id="app">` of Trunk's `index.html`, replacing its loading
-/// text, and marks that root with [`SNAPSHOT_MARK`] and `inert`. Fails, without changing anything, when
-/// the page has no such element or has one already filled by an earlier run.
+/// text, and marks that root with [`SNAPSHOT_MARK`] and `inert`. Fails, without changing
+/// anything, when the page has no such element or has one already filled by an earlier run.
 pub fn inject(index_html: &str, app_html: &str) -> Result<String, String> {
     const OPEN: &str = r#"<div id="app">"#;
     let start = index_html
