@@ -247,7 +247,7 @@ async function firstRender(browser, baseUrl) {
   return [row('navigation start to the first verdict in the DOM (the prerendered first render)', verdictAt),
     row('navigation start to the first verdict painted (Element Timing)', painted),
     row('navigation start to the live app\'s verdict (wasm run, example simulated and rendered)', liveAt),
-    row('first contentful paint (the loading text, or the app when it comes first)', fcp),
+    row('first contentful paint (the prerendered page)', fcp),
     row('navigation start to the wasm downloaded (Resource Timing responseEnd)', wasmDone)];
 }
 

@@ -46,9 +46,9 @@ const CONTENT_TYPES = {
 /**
  * Serves `dist` on a free port; returns its base URL and a function that stops it.
  *
- * In this process, from memory-fast `readFile`, with keep-alive and the right Content-Type, as
- * any static host serves a site: the first-render benchmark measures the page, not a slow
- * server. The query string is ignored (permalinks), and nothing outside `dist` is served.
+ * In this process, each file read when asked for, with keep-alive and the right Content-Type,
+ * as a static host serves a site: the first-render benchmark measures the page, not a slow
+ * server. The query string is ignored, and nothing outside `dist` is served.
  */
 export async function serveDist(dist) {
   if (!existsSync(path.join(dist, 'index.html'))) {
