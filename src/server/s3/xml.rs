@@ -328,7 +328,12 @@ fn text_event(
             if open.text_start.is_none() {
                 open.text_start = Some(offset);
             }
-            open.text.push_str(content);
+            if open.text.is_empty() {
+                // Most values are one text event: one allocation of their exact size.
+                open.text = content.to_owned();
+            } else {
+                open.text.push_str(content);
+            }
             Ok(())
         }
         _ => {
