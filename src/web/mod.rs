@@ -23,6 +23,10 @@ pub mod verdict;
 
 pub use app::App;
 
+/// The attribute the root of the build's snapshot of the first render carries (`prerender`
+/// writes it, [`start`] removes it; the style sheet and the end-to-end tests read it too).
+pub const SNAPSHOT_MARK: &str = "data-prerendered";
+
 /// Mounts the app on `#app`, replacing its loading text or the build's snapshot of the first
 /// render (`prerender`, marked `data-prerendered` and `inert`): the same markup, now live. A
 /// page without `#app` gets no app: it loaded the module for the JS API alone (as
@@ -35,7 +39,7 @@ pub fn start() {
         root.set_text_content(None);
         // Both go in the same task as the first render (Yew renders in a microtask), so no
         // frame shows an empty or inert page.
-        let _ = root.remove_attribute("data-prerendered");
+        let _ = root.remove_attribute(SNAPSHOT_MARK);
         let _ = root.remove_attribute("inert");
         yew::Renderer::<App>::with_root(root).render();
     }

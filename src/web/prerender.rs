@@ -14,11 +14,7 @@
 //! is parsed and the style sheet hides the snapshot, so the example does not flash before the
 //! linked simulation. tests/e2e checks that the snapshot is the live app's first render.
 
-use super::App;
-
-/// The attribute the snapshot's root carries until [`super::start`] replaces the snapshot (the
-/// style sheet and the end-to-end tests read it too).
-pub const SNAPSHOT_MARK: &str = "data-prerendered";
+use super::{App, SNAPSHOT_MARK};
 
 /// The app's first render with the default example (no permalink), as HTML.
 pub fn render_app() -> String {
