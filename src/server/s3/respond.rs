@@ -413,21 +413,19 @@ fn no_match_summary(what: &str, selection: &Selection, answer: &str) -> String {
 fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response {
     let request = ctx.request;
     let mut outcome = perform(ctx);
+    // Every summary below continues the operation's own, in its buffer.
+    let mut summary = std::mem::take(&mut outcome.summary);
     let plain = |outcome: Outcome, summary: String, notes: Vec<String>| {
         finish(outcome, Vec::new(), ctx.ids, provenance_for(summary, notes))
     };
-    // Each summary below continues the operation's own, in its buffer.
     let Some(origin) = request.headers.get("origin") else {
-        let mut summary = std::mem::take(&mut outcome.summary);
         summary.push_str(" No Origin header, so S3 does not treat it as a CORS request: no CORS header, not even Vary.");
         return plain(outcome, summary, notes);
     };
     if !outcome.cors_applies {
-        let summary = std::mem::take(&mut outcome.summary);
         return plain(outcome, summary, notes);
     }
     let Some(config) = server.config.as_deref() else {
-        let mut summary = std::mem::take(&mut outcome.summary);
         summary.push_str(" The bucket has no CORS configuration, so S3 adds no CORS header.");
         return plain(outcome, summary, notes);
     };
@@ -456,7 +454,6 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
                 .map(|rule| grant(rule, &origin, requested.as_deref()))
                 .unwrap_or_default();
             merge_notes(&mut notes, g.notes.clone());
-            let mut summary = std::mem::take(&mut outcome.summary);
             summary.reserve(160);
             let name = RuleName {
                 capital: true,
@@ -480,7 +477,6 @@ fn actual(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Response 
             finish(outcome, g.headers, ctx.ids, provenance)
         }
         None => {
-            let mut summary = std::mem::take(&mut outcome.summary);
             summary.push(' ');
             summary.push_str(&no_match_summary(
                 "this request",
