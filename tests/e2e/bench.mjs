@@ -22,7 +22,7 @@
 // of the cost itself when other work shares the machine. `scripts/bench-web.sh` builds dist/ and runs this.
 
 import path from 'node:path';
-import { arg, launchChromium, REPO_ROOT as root, serveDist } from './serve.mjs';
+import { arg, launchChromium, LIVE_VERDICT, REPO_ROOT as root, serveDist } from './serve.mjs';
 
 const dist = path.resolve(arg('--dist', path.join(root, 'dist')));
 const RUNS = Number(arg('--runs', '7'));
@@ -173,7 +173,7 @@ async function keystrokes(browser, baseUrl, xml64) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(baseUrl);
-  await page.locator(`#app:not([data-prerendered]) ${tid('verdict')}`).waitFor({ timeout: 15000 });
+  await page.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
   await page.fill(tid('config-input'), xml64);
   await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent.trim() === 'ALLOWED');
   // The one origin the last rule allows, with and without its last letter.
@@ -204,7 +204,7 @@ async function firstRender(browser, baseUrl) {
   const wasmDone = [];
   for (let r = 0; r < RUNS; r++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addInitScript(() => {
+    await context.addInitScript((liveVerdict) => {
       window.__firstVerdict = null;
       window.__liveVerdict = null;
       window.__verdictPainted = null;
@@ -219,15 +219,15 @@ async function firstRender(browser, baseUrl) {
         if (window.__firstVerdict === null && document.querySelector('[data-testid="verdict"]')) {
           window.__firstVerdict = performance.now();
         }
-        if (document.querySelector('#app:not([data-prerendered]) [data-testid="verdict"]')) {
+        if (document.querySelector(liveVerdict)) {
           window.__liveVerdict = performance.now();
           obs.disconnect();
         }
       }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-prerendered'] });
-    });
+    }, LIVE_VERDICT);
     const page = await context.newPage();
     await page.goto(baseUrl);
-    await page.locator(`#app:not([data-prerendered]) ${tid('verdict')}`).waitFor({ timeout: 15000 });
+    await page.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
     await page.waitForFunction(() => window.__verdictPainted !== null, null, { timeout: 5000 }).catch(() => {});
     const m = await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve({
       verdict: window.__firstVerdict,
@@ -265,7 +265,7 @@ try {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(baseUrl);
-  await page.locator(`#app:not([data-prerendered]) ${tid('verdict')}`).waitFor({ timeout: 15000 });
+  await page.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
   console.log('JS API (wasm), µs per call (median, min)');
   for (const [what, med, min] of await jsApi(page, xml64, json64)) console.log(`  ${med.toFixed(1).padStart(9)} µs  (min ${min.toFixed(1)})  ${what}`);
   await ctx.close();

@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { arg, CHROME_ARGS, CHROMIUM, REPO_ROOT as root, serveDist } from './serve.mjs';
+import { arg, CHROME_ARGS, CHROMIUM, LIVE_VERDICT, REPO_ROOT as root, serveDist } from './serve.mjs';
 
 
 const dist = path.resolve(arg('--dist', path.join(root, 'dist')));
@@ -66,12 +66,6 @@ async function startServer() {
 }
 
 const tid = (id) => `[data-testid="${id}"]`;
-/**
- * The live app's verdict. The built page holds a snapshot of the first render (an inert copy,
- * src/web/prerender.rs) until the wasm starts, so waiting for a verdict alone would find the
- * snapshot's: the live app is the `#app` without `data-prerendered`.
- */
-const LIVE_VERDICT = `#app:not([data-prerendered]) ${tid('verdict')}`;
 
 /** A browser context whose pages report errors, console errors and CSP violations. */
 async function newContext(browser, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
@@ -101,6 +95,7 @@ async function cspViolations(page) {
   return page.evaluate(() => window.__cspViolations);
 }
 
+/** Opens a fresh page on the app and waits for the live app's first verdict. */
 async function openApp(browser, { width = 1280, height = 900, colorScheme = 'light', hash = '' } = {}) {
   const context = await newContext(browser, { width, height, colorScheme });
   const page = await context.newPage();

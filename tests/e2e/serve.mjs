@@ -8,7 +8,13 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../conformance/lib/engines/process.mjs';
+
+/**
+ * The live app's verdict. The built page holds a snapshot of the first render (an inert copy,
+ * src/web/prerender.rs) until the wasm starts, so waiting for a verdict alone would find the
+ * snapshot's: the live app is the `#app` without `data-prerendered`.
+ */
+export const LIVE_VERDICT = '#app:not([data-prerendered]) [data-testid="verdict"]';
 
 /** The repository's root folder. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -75,10 +81,11 @@ export async function serveDist(dist) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
   });
-  const port = await freePort();
-  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  // Port 0: the system picks a free port for this very socket, so no other process can take
+  // it between a probe and the listen.
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   return {
-    baseUrl: `http://127.0.0.1:${port}/`,
+    baseUrl: `http://127.0.0.1:${server.address().port}/`,
     stop: () => { server.closeAllConnections(); server.close(); },
   };
 }
