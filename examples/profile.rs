@@ -8,8 +8,10 @@
 //! ```
 //!
 //! Arguments: what (`simple`, `preflighted`, `prepared-simple`, `prepared-preflighted`,
-//! `parse-xml`, `parse-json`, `fix`, `lint`), the number of rules (for the simulations), and the number of
-//! iterations. The inputs are those of
+//! `js-simple`, `js-preflighted`, `parse-xml`, `parse-json`, `fix`, `lint`), the number of rules
+//! (for the simulations), and the number of iterations. `js-…` is what a JS API `simulate` call does
+//! in the wasm against a configuration parsed once: the scenario read from JSON text, simulated,
+//! and the trace written as JSON text. The inputs are those of
 //! `benches/simulate.rs`.
 
 #[path = "../benches/inputs/mod.rs"]
@@ -37,6 +39,21 @@ fn main() {
                 } else {
                     black_box(cors_sim::simulate(black_box(&scenario)).unwrap());
                 }
+            });
+        }
+        "js-simple" | "js-preflighted" => {
+            let config = inputs::xml_config(rules, 1);
+            let scenario = if what == "js-simple" {
+                inputs::simple(&config)
+            } else {
+                inputs::preflighted(&config)
+            };
+            let text = serde_json::to_string(&scenario).unwrap();
+            let server = cors_sim::PreparedServer::new(&scenario.server).unwrap();
+            measured(iterations, || {
+                let scenario: cors_sim::Scenario = serde_json::from_str(black_box(&text)).unwrap();
+                let trace = cors_sim::simulate_prepared(&scenario, &server).unwrap();
+                black_box(serde_json::to_string(&trace).unwrap());
             });
         }
         "parse-xml" | "parse-json" => {

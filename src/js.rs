@@ -116,6 +116,32 @@ pub fn simulate(scenario: JsValue) -> Result<JsValue, JsValue> {
     to_js(&trace)
 }
 
+/// `benchSimulate(scenario, iterations) -> outcome`: runs the core's simulation of the scenario
+/// `iterations` times against its server, parsed once, and returns the last outcome
+/// (`"allowed"` or `"blocked"`).
+///
+/// It exists for the benchmark page (`tests/e2e/bench.mjs`), which times it with
+/// `performance.now()`: the same measure as the native criterion bench `prepared/…`
+/// (`simulate_prepared`, trace included), in the page's own wasm, without the JSON text that
+/// carries a scenario in and a trace out of every [`simulate`] call.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = benchSimulate)]
+pub fn bench_simulate(scenario: JsValue, iterations: u32) -> Result<String, JsValue> {
+    let scenario: Scenario = from_js(scenario, "scenario").map_err(|e| to_js_error(&e))?;
+    let ready = crate::web::state::prepared(&scenario.server).map_err(|e| to_js_error(&e))?;
+    let mut outcome = crate::trace::Outcome::Blocked;
+    for _ in 0..iterations {
+        let trace =
+            crate::simulate_prepared(&scenario, &ready.server).map_err(|e| to_js_error(&e))?;
+        outcome = trace.outcome;
+    }
+    Ok(match outcome {
+        crate::trace::Outcome::Allowed => "allowed",
+        crate::trace::Outcome::Blocked => "blocked",
+    }
+    .to_string())
+}
+
 /// `respond({server, request}) -> response`: what a server answers to one request, with
 /// provenance (`{status, headers, body, provenance}`).
 #[wasm_bindgen]

@@ -81,6 +81,30 @@ fn js_simulate_returns_the_contract_json_for_objects_and_text() {
 }
 
 #[wasm_bindgen_test]
+fn bench_simulate_gives_the_outcome_of_simulate_and_its_errors() {
+    let blocked = JsValue::from_str(BLOCKED_SCENARIO);
+    assert_eq!(
+        cors_sim::js::bench_simulate(blocked, 3).expect("valid scenario"),
+        "blocked"
+    );
+    // The same scenario with the header allowed.
+    let allowed = BLOCKED_SCENARIO.replace(
+        r#"["Access-Control-Allow-Methods", "PUT"]"#,
+        r#"["Access-Control-Allow-Methods", "PUT"], ["Access-Control-Allow-Headers", "Content-Type"]"#,
+    );
+    let trace = cors_sim::simulate_json(&allowed).expect("valid scenario");
+    assert_eq!(trace.outcome, Outcome::Allowed);
+    assert_eq!(
+        cors_sim::js::bench_simulate(JsValue::from_str(&allowed), 2).expect("valid scenario"),
+        "allowed"
+    );
+    // Bad input throws the same located error object as `simulate`.
+    let err = cors_sim::js::bench_simulate(JsValue::from_str("{"), 1).expect_err("bad JSON");
+    assert_eq!(get(&err, "kind"), JsValue::from_str("syntax"));
+    assert_eq!(get(&err, "line"), JsValue::from_f64(1.0));
+}
+
+#[wasm_bindgen_test]
 fn js_respond_answers_with_the_literal_response() {
     let input = js_sys::JSON::parse(
         r#"{"server": {"kind": "custom", "response": {"status": 200, "headers": [["ETag", "\"x\""]]}},

@@ -6,8 +6,10 @@
 //   1. µs per call of the wasm-bindgen JS API (window.wasmBindings, the same wasm as the app):
 //      `simulate` on the native benchmark's scenarios (benches/inputs/mod.rs), once with the
 //      same configuration on every call (the JS API keeps the parsed configuration) and once
-//      with a different configuration text on every call (parse + simulate), and
-//      `parsePolicy` on 64 KB of XML and of JSON;
+//      with a different configuration text on every call (parse + simulate), the core's
+//      simulation alone in the same wasm (`benchSimulate`: the native `prepared/…` bench's
+//      measure, without the JSON text of the scenario and the trace), and `parsePolicy` on
+//      64 KB of XML and of JSON;
 //   2. ms from a keystroke to the updated verdict, with a 64 KB configuration in the editor:
 //      the input event is dispatched in the page and a MutationObserver stops the clock when
 //      the verdict's text changes (each keystroke toggles ALLOWED and BLOCKED), both for a
@@ -94,9 +96,10 @@ async function jsApi(page, xml64, json64) {
     // of all cases are timed in turn, RUNS rounds, so that garbage collection and other load
     // fall on every case alike, and each case reports the median of its rounds.
     const cases = [];
-    const perCall = (label, fn) => cases.push([label, fn]);
+    // `calls`: how many calls of the measured thing one `fn()` makes.
+    const perCall = (label, fn, calls = 1) => cases.push([label, fn, calls]);
     const timeAll = () => {
-      const sized = cases.map(([label, fn]) => {
+      const sized = cases.map(([label, fn, calls]) => {
         let n = 1;
         for (;;) {
           const t0 = performance.now();
@@ -104,13 +107,13 @@ async function jsApi(page, xml64, json64) {
           if (performance.now() - t0 > 30) break;
           n *= 2;
         }
-        return { label, fn, n, runs: [] };
+        return { label, fn, n, calls, runs: [] };
       });
       for (let r = 0; r < RUNS; r++) {
         for (const c of sized) {
           const t0 = performance.now();
           for (let i = 0; i < c.n; i++) c.fn(i);
-          c.runs.push(((performance.now() - t0) * 1000) / c.n);
+          c.runs.push(((performance.now() - t0) * 1000) / (c.n * c.calls));
         }
       }
       return sized.map((c) => {
@@ -134,6 +137,11 @@ async function jsApi(page, xml64, json64) {
         // matches and every call parses.
         const alternate = [scenario(config, preflighted), scenario(config + '\n', preflighted)];
         check(api.simulate(same));
+        // The core's simulation alone, as the native `prepared/…` bench measures it: the
+        // scenario is read once per batch of BATCH simulations, and no trace leaves the wasm.
+        const BATCH = 50;
+        if (api.benchSimulate(same, 1) !== 'allowed') throw new Error('expected allowed');
+        perCall(`core simulate in wasm, ${kind}, ${label}, parsed once (no JSON in or out)`, () => api.benchSimulate(same, BATCH), BATCH);
         perCall(`simulate, ${kind}, ${label}, same config each call (parsed once)`, () => api.simulate(same));
         perCall(`simulate, ${kind}, ${label}, new config text each call (parse + simulate)`, (i) => api.simulate(alternate[i & 1]));
       }
