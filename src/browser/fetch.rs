@@ -1770,11 +1770,11 @@ impl<'a> Run<'a> {
     fn read(&mut self, response: &Response) {
         let exposed = exposure(&response.headers, self.include);
         let readable = readable_given(&response.headers, &exposed);
-        let hidden = response
-            .headers
-            .lowercase_names_where(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
-        // One buffer for the whole sentence: this step ends every allowed CORS request.
-        let mut detail = format!(
+        // One buffer for the whole sentence, sized for the usual one: this step ends every
+        // allowed CORS request.
+        let mut detail = String::with_capacity(512);
+        let _ = write!(
+            detail,
             "Status {} and the body are readable. Readable headers: ",
             response.status
         );
@@ -1805,9 +1805,25 @@ impl<'a> Run<'a> {
                 self.browser().display_name()
             );
         }
-        if !hidden.is_empty() {
-            detail.push_str(" Hidden from script: ");
-            push_joined(&mut detail, hidden.iter().map(String::as_str));
+        // The names script cannot read, lowercased as the readable ones, written straight into
+        // the sentence.
+        let hidden = response
+            .headers
+            .distinct_names()
+            .filter(|n| !readable.iter().any(|r| r.eq_ignore_ascii_case(n)));
+        let mut any_hidden = false;
+        for name in hidden {
+            detail.push_str(if any_hidden {
+                ", "
+            } else {
+                " Hidden from script: "
+            });
+            let start = detail.len();
+            detail.push_str(name);
+            detail[start..].make_ascii_lowercase();
+            any_hidden = true;
+        }
+        if any_hidden {
             detail.push('.');
         }
         self.step(
@@ -1944,6 +1960,34 @@ fn cross_origin_detail(page: &Origin, target: &Origin) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The last step of an allowed CORS request names what script can and cannot read, each
+    /// header once and lowercased, in the order the response has them.
+    #[test]
+    fn script_reads_the_response_lists_readable_and_hidden_names() {
+        let scenario = r#"{
+          "browser": "chrome",
+          "request": {"origin": "https://app.example", "url": "https://api.example/x",
+                      "method": "GET"},
+          "server": {"kind": "custom", "response": {"status": 200, "headers": [
+            ["Access-Control-Allow-Origin", "*"],
+            ["X-Amz-Request-Id", "1"],
+            ["Content-Type", "text/plain"],
+            ["ETag", "\"e\""],
+            ["x-amz-request-id", "2"],
+            ["Access-Control-Expose-Headers", "etag"]]}}
+        }"#;
+        let trace = crate::simulate_json(scenario).expect("valid scenario");
+        let step = trace.steps.last().expect("steps");
+        assert_eq!(step.title, "Script reads the response");
+        assert_eq!(
+            step.detail,
+            "Status 200 and the body are readable. Readable headers: content-type, etag. \
+             Access-Control-Expose-Headers exposes etag. Hidden from script: \
+             access-control-allow-origin, x-amz-request-id, access-control-expose-headers."
+        );
+        assert_eq!(trace.readable_headers, ["content-type", "etag"]);
+    }
 
     #[test]
     fn server_answers_titles_every_status_alike() {

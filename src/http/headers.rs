@@ -185,13 +185,21 @@ impl HeaderList {
     /// The distinct names for which `keep` (given the name as written) holds, lowercased, in
     /// first-appearance order. Only kept names are copied.
     pub fn lowercase_names_where(&self, mut keep: impl FnMut(&str) -> bool) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for (n, _) in &self.lines {
-            if !names.iter().any(|seen| seen.eq_ignore_ascii_case(n)) && keep(n) {
-                names.push(n.to_ascii_lowercase());
-            }
-        }
-        names
+        self.distinct_names()
+            .filter(|n| keep(n))
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
+
+    /// Each name once (compared without case), as first written, in first-appearance order:
+    /// for sentences that list names without keeping a copy of each.
+    pub fn distinct_names(&self) -> impl Iterator<Item = &str> {
+        self.lines.iter().enumerate().filter_map(|(i, (n, _))| {
+            let seen = self.lines[..i]
+                .iter()
+                .any(|(earlier, _)| earlier.eq_ignore_ascii_case(n));
+            (!seen).then_some(n.as_ref())
+        })
     }
 
     /// The same list with repeated names folded into one line each (first position kept, values

@@ -167,15 +167,16 @@ fn endpoint_kind(tail: &[&str]) -> Option<EndpointKind> {
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, …: lowercase words joined by
 /// `-`, ending in a number.
 fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .last()
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        && parts
-            .iter()
-            .take(parts.len() - 1)
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+    let Some((words, number)) = s.rsplit_once('-') else {
+        return false;
+    };
+    !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        // At least two words before the number.
+        && words.contains('-')
+        && words
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// Decodes `%XX` escapes (invalid escapes are kept as written; invalid UTF-8 is replaced).
@@ -200,12 +201,40 @@ fn percent_decode(s: &str) -> String {
         out.push(b);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Valid UTF-8 (nearly always) keeps its buffer; only invalid bytes cost a second one.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_are_two_or_more_lowercase_words_and_a_number() {
+        for region in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "cn-north-1",
+            "ap-south-12",
+        ] {
+            assert!(is_region(region), "{region}");
+        }
+        for not in [
+            "",
+            "us-1",
+            "us-east-",
+            "us--1",
+            "-east-1",
+            "US-east-1",
+            "us-east-1a",
+            "us-east",
+            "1-2-3",
+            "us-east-1-",
+        ] {
+            assert!(!is_region(not), "{not}");
+        }
+    }
 
     #[test]
     fn a_parsed_url_gives_the_target_of_its_text() {
@@ -330,5 +359,7 @@ mod tests {
     fn percent_decoding_keeps_bad_escapes() {
         assert_eq!(percent_decode("/a%2Fb%zz%4"), "/a/b%zz%4");
         assert_eq!(percent_decode("%C3%A9"), "é");
+        // Invalid UTF-8 after decoding is replaced, as a lossy decoder does.
+        assert_eq!(percent_decode("/%FF%C3"), "/\u{FFFD}\u{FFFD}");
     }
 }

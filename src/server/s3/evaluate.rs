@@ -238,7 +238,12 @@ pub struct Grant {
 /// The headers S3 adds when `rule` matched (spec §4.1). `requested` is `None` when the
 /// request carried no `Access-Control-Request-Headers`.
 pub fn grant(rule: &CorsRule, origin: &str, requested: Option<&[String]>) -> Grant {
-    let mut g = Grant::default();
+    // At most the seven headers of the wire order, each with its source.
+    let mut g = Grant {
+        headers: Vec::with_capacity(7),
+        sources: Vec::with_capacity(7),
+        notes: Vec::new(),
+    };
     let add = |g: &mut Grant,
                name: &'static str,
                value: Cow<'static, str>,
