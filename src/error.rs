@@ -103,7 +103,13 @@ impl<'a> LineIndex<'a> {
             match memchr::memrchr(b'\n', between) {
                 None => column += char_count(between),
                 Some(last_newline) => {
-                    line += memchr::memchr_iter(b'\n', between).count();
+                    // The steps are short, from one value to the next, with usually one line
+                    // break: looking for another before the last is cheaper than counting.
+                    let before = &between[..last_newline];
+                    line += 1;
+                    if memchr::memchr(b'\n', before).is_some() {
+                        line += memchr::memchr_iter(b'\n', before).count();
+                    }
                     column = 1 + char_count(&between[last_newline + 1..]);
                 }
             }

@@ -101,11 +101,12 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
         Value::Array(list) => {
             // The console's bare array. UNVERIFIED (spec §2.3): whether the console accepts
             // "ID"; we accept it, the shape being the same as the API's.
+            let list_span = Some(index.span(list.range.start));
             let rules = reader.boto_rules(list)?;
             ParsedJson {
                 format: ConfigFormat::ConsoleJson,
                 rules,
-                list_span: Some(index.span(list.range.start)),
+                list_span,
             }
         }
         Value::Object(obj) => reader.object_root(obj)?,
@@ -194,6 +195,19 @@ fn props<'v, 'a>(obj: &'v Object<'a>) -> Vec<Prop<'v, 'a>> {
 
 fn get<'v, 'a>(props: &[Prop<'v, 'a>], name: &str) -> Option<&'v Value<'a>> {
     props.iter().find(|p| p.name == name).map(|p| p.value)
+}
+
+/// Reads every element of `list` with `read`, stopping at the first error, into a vector
+/// allocated once at its final size (collecting `Result`s cannot know the size up front).
+fn each<T>(
+    list: &Array<'_>,
+    mut read: impl FnMut(usize, &Value<'_>) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut out = Vec::with_capacity(list.elements.len());
+    for (i, v) in list.elements.iter().enumerate() {
+        out.push(read(i, v)?);
+    }
+    Ok(out)
 }
 
 /// Where a value sits, as botocore (`CORSConfiguration.CORSRules[0].AllowedOrigins[1]`) or
@@ -311,23 +325,21 @@ impl Reader<'_, '_> {
                 "<class 'list'>, <class 'tuple'>",
             ));
         };
+        // Places are counted on in document order: the list's first.
+        let list_span = self.span(list.range.start);
         let rules = self.boto_rules(list)?;
         Ok(ParsedJson {
             format: ConfigFormat::S3apiJson,
             rules,
-            list_span: self.span(list.range.start),
+            list_span,
         })
     }
 
     fn boto_rules(&mut self, list: &Array<'_>) -> Result<Vec<CorsRule>, Error> {
-        list.elements
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let path = Path::Bracket(&Path::Root("CORSConfiguration.CORSRules"), i);
-                self.boto_rule(v, &path)
-            })
-            .collect()
+        each(list, |i, v| {
+            let path = Path::Bracket(&Path::Root("CORSConfiguration.CORSRules"), i);
+            self.boto_rule(v, &path)
+        })
     }
 
     /// One rule, checked in botocore's order: required members, unknown members, then each
@@ -396,11 +408,7 @@ impl Reader<'_, '_> {
         let Value::Array(list) = value else {
             return Err(self.boto_type_error(path, value, "<class 'list'>, <class 'tuple'>"));
         };
-        list.elements
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.boto_string(v, &Path::Bracket(path, i)))
-            .collect()
+        each(list, |i, v| self.boto_string(v, &Path::Bracket(path, i)))
     }
 
     /// botocore accepts any Python `int`, `bool` included (it is a subclass); S3 then refuses
@@ -547,19 +555,15 @@ impl Reader<'_, '_> {
                 "JSONArray",
             ));
         };
-        let rules = list
-            .elements
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let path = Path::SlashIndex(&Path::Root("#/CorsConfiguration/CorsRules"), i);
-                self.cfn_rule(v, &path)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let list_span = self.span(list.range.start);
+        let rules = each(list, |i, v| {
+            let path = Path::SlashIndex(&Path::Root("#/CorsConfiguration/CorsRules"), i);
+            self.cfn_rule(v, &path)
+        })?;
         Ok(ParsedJson {
             format: ConfigFormat::CloudFormation,
             rules,
-            list_span: self.span(list.range.start),
+            list_span,
         })
     }
 
@@ -621,11 +625,7 @@ impl Reader<'_, '_> {
         let Value::Array(list) = value else {
             return Err(self.cfn_type_error(path, value, "JSONArray"));
         };
-        list.elements
-            .iter()
-            .enumerate()
-            .map(|(i, v)| self.cfn_string(v, &Path::SlashIndex(path, i)))
-            .collect()
+        each(list, |i, v| self.cfn_string(v, &Path::SlashIndex(path, i)))
     }
 
     /// An integer, or a string of digits: CloudFormation converts template strings to the

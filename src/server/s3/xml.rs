@@ -25,6 +25,7 @@ use super::{CorsRule, SpanIndex, Spanned};
 use crate::error::{Error, Span};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
+use std::borrow::Cow;
 use quick_xml::NsReader;
 
 /// S3's XML namespace (botocore's `xmlNamespace` for the payload).
@@ -91,14 +92,17 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
     let mut rules: Vec<CorsRule> = Vec::new();
     let mut rule: Option<CorsRule> = None;
     let mut value: Option<OpenValue> = None;
+    let mut lists = RuleLists::default();
     let mut first_event = true;
+    // Without a carriage return anywhere, no text needs its line ends normalized (XML 1.0
+    // §2.11), so each text is the input's own slice.
+    let has_carriage_return = memchr::memchr(b'\r', text.as_bytes()).is_some();
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         // Spans are counted only where one is kept or reported.
         let here = || index.span(offset);
-        let event = reader.read_resolved_event();
-        let (ns, event) = match event {
-            Ok((ns, event)) => (namespace_check(&ns), event),
+        let event = match reader.read_event() {
+            Ok(event) => event,
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(offset);
                 return Err(not_well_formed(&e.to_string(), index.span(at)));
@@ -123,7 +127,13 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
             Event::PI(_) | Event::Comment(_) => {}
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let empty = matches!(event, Event::Empty(_));
-                if !ns.map_err(|m| resolve_error(m, here()))? {
+                // Only a prefixed name needs resolving: `check_attributes` refuses a default
+                // namespace other than S3's where it is declared, so an unprefixed element is
+                // either in no namespace or in S3's.
+                let in_schema = start.name().prefix().is_none()
+                    || namespace_check(&reader.resolve_element(start.name()).0)
+                        .map_err(|m| resolve_error(m, here()))?;
+                if !in_schema {
                     // An element in another namespace is outside S3's schema.
                     return Err(malformed(Some(here())));
                 }
@@ -175,7 +185,7 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                         };
                         if empty {
                             let r = rule.as_mut().ok_or_else(|| malformed(Some(here())))?;
-                            store(r, open, index)?;
+                            store(r, &mut lists, open, index)?;
                         } else {
                             value = Some(open);
                             state = State::InValue { root };
@@ -208,11 +218,12 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                     State::InValue { root } => {
                         let open = value.take().ok_or_else(|| malformed(Some(here())))?;
                         let r = rule.as_mut().ok_or_else(|| malformed(Some(here())))?;
-                        store(r, open, index)?;
+                        store(r, &mut lists, open, index)?;
                         State::InRule { root }
                     }
                     State::InRule { root } => {
-                        let done = rule.take().ok_or_else(|| malformed(Some(here())))?;
+                        let mut done = rule.take().ok_or_else(|| malformed(Some(here())))?;
+                        lists.move_into(&mut done);
                         check_rule_schema(&done)?;
                         rules.push(done);
                         State::InRoot { span: root }
@@ -237,9 +248,12 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
                 {
                     continue;
                 }
-                let content = t
-                    .xml10_content()
-                    .map_err(|e| not_well_formed(&e.to_string(), here()))?;
+                let content = match borrowed_text(text, offset, &t) {
+                    Some(raw) if !has_carriage_return => Cow::Borrowed(raw),
+                    _ => t
+                        .xml10_content()
+                        .map_err(|e| not_well_formed(&e.to_string(), here()))?,
+                };
                 text_event(&state, value.as_mut(), &content, offset, index)?;
             }
             Event::CData(c) => {
@@ -278,6 +292,14 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<Vec<CorsRule>, Error> 
     }
 }
 
+/// The text event `raw` as the slice of the input it was read from, when it is one: the input
+/// is a `&str`, so that slice needs no second UTF-8 check. Entity references are events of
+/// their own, so the slice holds none.
+fn borrowed_text<'t>(text: &'t str, offset: usize, raw: &[u8]) -> Option<&'t str> {
+    let slice = text.get(offset..offset.checked_add(raw.len())?)?;
+    (slice.as_ptr() == raw.as_ptr()).then_some(slice)
+}
+
 /// `Ok` when an element is in no namespace or in S3's, the schema's error otherwise, and a
 /// description for an undeclared prefix (a well-formedness error under XML namespaces).
 fn namespace_check(ns: &ResolveResult<'_>) -> Result<bool, String> {
@@ -297,6 +319,11 @@ fn resolve_error(message: String, here: Span) -> Error {
 
 /// Only namespace declarations may appear as attributes.
 fn check_attributes(start: &BytesStart<'_>, here: impl Fn() -> Span) -> Result<(), Error> {
+    // Most tags have no attribute: nothing but (at most) XML whitespace follows their name.
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    if start.attributes_raw().iter().all(blank) {
+        return Ok(());
+    }
     for attr in start.attributes().with_checks(true) {
         let attr = attr.map_err(|e| not_well_formed(&e.to_string(), here()))?;
         let key = attr.key.as_ref();
@@ -387,16 +414,44 @@ fn resolve_reference(r: &BytesRef<'_>, here: impl Fn() -> Span) -> Result<char, 
     }
 }
 
-/// Moves a finished value into its rule.
-fn store(rule: &mut CorsRule, open: OpenValue, index: &SpanIndex<'_>) -> Result<(), Error> {
+/// The list values of the rule being read. They grow here, and each rule gets its lists in
+/// one allocation of their final size when it closes, instead of each list doubling its way
+/// up (a rule near S3's size limit holds hundreds of origins).
+#[derive(Default)]
+struct RuleLists {
+    allowed_origins: Vec<Spanned<String>>,
+    allowed_methods: Vec<Spanned<String>>,
+    allowed_headers: Vec<Spanned<String>>,
+    expose_headers: Vec<Spanned<String>>,
+}
+
+impl RuleLists {
+    fn move_into(&mut self, rule: &mut CorsRule) {
+        fn exact(list: &mut Vec<Spanned<String>>) -> Vec<Spanned<String>> {
+            list.drain(..).collect()
+        }
+        rule.allowed_origins = exact(&mut self.allowed_origins);
+        rule.allowed_methods = exact(&mut self.allowed_methods);
+        rule.allowed_headers = exact(&mut self.allowed_headers);
+        rule.expose_headers = exact(&mut self.expose_headers);
+    }
+}
+
+/// Moves a finished value into its rule, or into the rule's lists.
+fn store(
+    rule: &mut CorsRule,
+    lists: &mut RuleLists,
+    open: OpenValue,
+    index: &SpanIndex<'_>,
+) -> Result<(), Error> {
     let span = Some(index.span(open.text_start.unwrap_or(open.after_start)));
     let text = open.text;
     match open.field {
         Field::Id => rule.id = Some(Spanned::new(text, span)),
-        Field::AllowedOrigin => rule.allowed_origins.push(Spanned::new(text, span)),
-        Field::AllowedMethod => rule.allowed_methods.push(Spanned::new(text, span)),
-        Field::AllowedHeader => rule.allowed_headers.push(Spanned::new(text, span)),
-        Field::ExposeHeader => rule.expose_headers.push(Spanned::new(text, span)),
+        Field::AllowedOrigin => lists.allowed_origins.push(Spanned::new(text, span)),
+        Field::AllowedMethod => lists.allowed_methods.push(Spanned::new(text, span)),
+        Field::AllowedHeader => lists.allowed_headers.push(Spanned::new(text, span)),
+        Field::ExposeHeader => lists.expose_headers.push(Spanned::new(text, span)),
         Field::MaxAgeSeconds => {
             let n = parse_xs_int(&text)
                 .ok_or_else(|| malformed(span.or(Some(index.span(open.element)))))?;
@@ -667,6 +722,55 @@ mod tests {
     fn prefixed_s3_namespace_is_accepted() {
         let text = "<s3:CORSConfiguration xmlns:s3=\"http://s3.amazonaws.com/doc/2006-03-01/\"><s3:CORSRule><s3:AllowedOrigin>*</s3:AllowedOrigin><s3:AllowedMethod>GET</s3:AllowedMethod></s3:CORSRule></s3:CORSConfiguration>";
         assert_eq!(parse_text(text).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn elements_in_another_declared_namespace_are_malformed() {
+        // The prefix is declared, so the document is well-formed, but the element is outside
+        // S3's schema; an unprefixed element under S3's default namespace is inside it.
+        let text = "<CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\" xmlns:o=\"http://example.com/\"><CORSRule><o:AllowedOrigin>*</o:AllowedOrigin></CORSRule></CORSConfiguration>";
+        let e = parse_text(text).unwrap_err();
+        assert_eq!(e.code(), Some("MalformedXML"), "{e}");
+        assert_eq!(e.span, sp(1, 108));
+        let undeclared = "<CORSConfiguration><CORSRule><o:AllowedOrigin>*</o:AllowedOrigin></CORSRule></CORSConfiguration>";
+        let e = parse_text(undeclared).unwrap_err();
+        assert!(e.message.contains("\"o\" is not declared"), "{}", e.message);
+        assert_eq!(e.span, sp(1, 30));
+    }
+
+    #[test]
+    fn line_ends_inside_values_are_normalized_as_xml_requires() {
+        // XML 1.0 §2.11: CR LF and a lone CR are read as LF, wherever the document has one.
+        let text = "<CORSConfiguration>\r\n<CORSRule>\r\n<AllowedOrigin>a\r\nb\rc</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        assert_eq!(rules[0].allowed_origins[0].value, "a\nb\nc");
+        assert_eq!(rules[0].allowed_origins[0].span, sp(3, 16));
+        let lf = "<CORSConfiguration><CORSRule><AllowedOrigin>a\nb</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+        assert_eq!(parse_text(lf).unwrap()[0].allowed_origins[0].value, "a\nb");
+    }
+
+    #[test]
+    fn whitespace_after_a_tag_name_is_not_an_attribute() {
+        let text = "<CORSConfiguration\n  ><CORSRule\t><AllowedOrigin >*</AllowedOrigin><AllowedMethod\r\n>GET</AllowedMethod></CORSRule ></CORSConfiguration>";
+        assert_eq!(parse_text(text).unwrap().len(), 1);
+        let e = parse_text("<CORSConfiguration><CORSRule ><AllowedOrigin x=\"1\">*</AllowedOrigin></CORSRule></CORSConfiguration>").unwrap_err();
+        assert_eq!(e.code(), Some("MalformedXML"), "{e}");
+        assert_eq!(e.span, sp(1, 31));
+    }
+
+    #[test]
+    fn each_rule_keeps_its_own_lists_in_document_order() {
+        let text = "<CORSConfiguration><CORSRule><AllowedOrigin>a</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedOrigin>b</AllowedOrigin><AllowedHeader>h</AllowedHeader></CORSRule><CORSRule><AllowedMethod>PUT</AllowedMethod><AllowedOrigin>c</AllowedOrigin><ExposeHeader>ETag</ExposeHeader></CORSRule></CORSConfiguration>";
+        let rules = parse_text(text).unwrap();
+        let values = |list: &[Spanned<String>]| list.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+        assert_eq!(values(&rules[0].allowed_origins), ["a", "b"]);
+        assert_eq!(values(&rules[0].allowed_methods), ["GET"]);
+        assert_eq!(values(&rules[0].allowed_headers), ["h"]);
+        assert!(rules[0].expose_headers.is_empty());
+        assert_eq!(values(&rules[1].allowed_origins), ["c"]);
+        assert_eq!(values(&rules[1].allowed_methods), ["PUT"]);
+        assert!(rules[1].allowed_headers.is_empty());
+        assert_eq!(values(&rules[1].expose_headers), ["ETag"]);
     }
 
     #[test]
