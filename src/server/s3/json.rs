@@ -15,19 +15,14 @@
 //!   [ExposeHeaders] is not permitted`), code `ValidationError`. UNVERIFIED: that wording is
 //!   CloudFormation's usual "Properties validation failed" text, not covered by the spec.
 //!
-//! JSON is parsed strictly (no comments, trailing commas, single quotes…), as Python's `json`
-//! module, the CLI's parser, does. A pre-scan refuses nesting deeper than [`MAX_JSON_DEPTH`]
-//! before the (recursive) parser runs, so no input can exhaust the stack.
+//! The text is read as the CLI's parser, Python's `json` module, reads it
+//! ([`super::python_json`]): strictly (no comments, trailing commas, single quotes…), with
+//! Python's messages, and never nesting deeper than [`python_json::MAX_DEPTH`].
 
+use super::python_json::{self, Array, Object, Value};
 use super::validate::malformed;
 use super::{ConfigFormat, CorsRule, SpanIndex, Spanned};
 use crate::error::{Error, Span};
-use jsonc_parser::ast::{Array, Object, ObjectPropName, Value};
-use jsonc_parser::common::Ranged;
-use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
-
-/// Deeper than any shape we read (a template is 8 levels deep) by a wide margin.
-pub const MAX_JSON_DEPTH: usize = 64;
 
 /// botocore's exception name, used as the error code of client-side shape errors.
 const BOTO_CODE: &str = "ParamValidationError";
@@ -71,28 +66,12 @@ pub struct ParsedJson {
 
 /// Reads one of the JSON shapes.
 pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
-    check_depth(text, index)?;
-    let options = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+    let root = python_json::parse(text).map_err(|e| {
         Error::syntax(
-            format!("the JSON is not well-formed: {}", e.kind()),
-            Some(index.span(e.range().start)),
+            format!("the JSON is not well-formed: {}", e.message),
+            Some(index.span(e.offset)),
         )
     })?;
-    let root = parsed
-        .value
-        .ok_or_else(|| Error::syntax("the JSON text holds no value", Some(index.span(0))))?;
     let mut reader = Reader {
         index,
         deferred: None,
@@ -101,7 +80,7 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
         Value::Array(list) => {
             // The console's bare array. UNVERIFIED (spec §2.3): whether the console accepts
             // "ID"; we accept it, the shape being the same as the API's.
-            let list_span = Some(index.span(list.range.start));
+            let list_span = Some(index.span(list.start));
             let rules = reader.boto_rules(list)?;
             ParsedJson {
                 format: ConfigFormat::ConsoleJson,
@@ -113,7 +92,7 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
         other => {
             return Err(Error::syntax(
                 "expected a JSON object or array",
-                Some(index.span(other.range().start)),
+                Some(index.span(other.start())),
             ))
         }
     };
@@ -122,47 +101,6 @@ pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
         return Err(e);
     }
     Ok(result)
-}
-
-/// Refuses nesting deeper than [`MAX_JSON_DEPTH`] without recursing.
-fn check_depth(text: &str, index: &SpanIndex<'_>) -> Result<(), Error> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            // A string's content cannot nest: jump to its closing quote (most of a
-            // configuration's bytes are origins and header names inside strings).
-            b'"' => {
-                i += 1;
-                loop {
-                    match memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
-                        // An escape: skip it and the character it escapes.
-                        Some(at) if bytes[i + at] == b'\\' => i += at + 2,
-                        Some(at) => {
-                            i += at;
-                            break;
-                        }
-                        // Unterminated: the rest is string content, as the parser will say.
-                        None => return Ok(()),
-                    }
-                }
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(Error::syntax(
-                        format!("the JSON nests deeper than {MAX_JSON_DEPTH} levels; no CORS configuration shape is that deep"),
-                        Some(index.span(i)),
-                    ));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    Ok(())
 }
 
 /// One property as Python's `json` module keeps it: the last value of a repeated key, at the
@@ -176,11 +114,8 @@ struct Prop<'v, 'a> {
 fn props<'v, 'a>(obj: &'v Object<'a>) -> Vec<Prop<'v, 'a>> {
     let mut out: Vec<Prop<'v, 'a>> = Vec::new();
     for p in &obj.properties {
-        let name = match &p.name {
-            ObjectPropName::String(s) => s.value.as_ref(),
-            ObjectPropName::Word(w) => w.value,
-        };
-        let key_start = p.name.range().start;
+        let name = p.name.as_ref();
+        let key_start = p.name_start;
         match out.iter_mut().find(|q| q.name == name) {
             Some(existing) => existing.value = &p.value,
             None => out.push(Prop {
@@ -293,7 +228,7 @@ impl Reader<'_, '_> {
                 py_str(value),
                 py_type(value)
             ),
-            value.range().start,
+            value.start(),
         )
     }
 
@@ -303,7 +238,7 @@ impl Reader<'_, '_> {
         if rules_value.is_none() {
             return Err(self.boto_error(
                 "Missing required parameter in CORSConfiguration: \"CORSRules\"".into(),
-                obj.range.start,
+                obj.start,
             ));
         }
         if let Some(unknown) = top.iter().find(|p| p.name != "CORSRules") {
@@ -316,7 +251,7 @@ impl Reader<'_, '_> {
             ));
         }
         let Some(value) = rules_value else {
-            return Err(self.boto_error("missing CORSRules".into(), obj.range.start));
+            return Err(self.boto_error("missing CORSRules".into(), obj.start));
         };
         let Value::Array(list) = value else {
             return Err(self.boto_type_error(
@@ -326,7 +261,7 @@ impl Reader<'_, '_> {
             ));
         };
         // Places are counted on in document order: the list's first.
-        let list_span = self.span(list.range.start);
+        let list_span = self.span(list.start);
         let rules = self.boto_rules(list)?;
         Ok(ParsedJson {
             format: ConfigFormat::S3apiJson,
@@ -353,7 +288,7 @@ impl Reader<'_, '_> {
             if get(&members, required).is_none() {
                 return Err(self.boto_error(
                     format!("Missing required parameter in {path}: \"{required}\""),
-                    obj.range.start,
+                    obj.start,
                 ));
             }
         }
@@ -367,7 +302,7 @@ impl Reader<'_, '_> {
                 unknown.key_start,
             ));
         }
-        let mut rule = CorsRule::empty(self.span(obj.range.start));
+        let mut rule = CorsRule::empty(self.span(obj.start));
         for p in &members {
             let member_path = Path::Dot(path, p.name);
             match p.name {
@@ -395,7 +330,7 @@ impl Reader<'_, '_> {
 
     fn boto_string(&self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<String>, Error> {
         match value {
-            Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.range.start))),
+            Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.start))),
             other => Err(self.boto_type_error(path, other, "<class 'str'>")),
         }
     }
@@ -420,7 +355,7 @@ impl Reader<'_, '_> {
     ) -> Result<Option<Spanned<i64>>, Error> {
         match value {
             Value::NumberLit(n) if is_integer_literal(n.value) => {
-                let span = self.span(n.range.start);
+                let span = self.span(n.start);
                 match n.value.parse::<i64>() {
                     Ok(v) => Ok(Some(Spanned::new(v, span))),
                     Err(_) => {
@@ -430,7 +365,7 @@ impl Reader<'_, '_> {
                 }
             }
             Value::BooleanLit(b) => {
-                self.defer(malformed(self.span(b.range.start)));
+                self.defer(malformed(self.span(b.start)));
                 Ok(None)
             }
             other => Err(self.boto_type_error(path, other, "<class 'int'>")),
@@ -447,7 +382,7 @@ impl Reader<'_, '_> {
         if let Some(name) = intrinsic(value) {
             return Error::scenario(
                 format!("{name} is a CloudFormation intrinsic function that cors-sim cannot evaluate; paste the resolved value instead"),
-                self.span(value.range().start),
+                self.span(value.start()),
             );
         }
         self.cfn_error(
@@ -455,7 +390,7 @@ impl Reader<'_, '_> {
                 "{path}: expected type: {expected}, found: {}",
                 everit_type(value)
             ),
-            value.range().start,
+            value.start(),
         )
     }
 
@@ -465,7 +400,7 @@ impl Reader<'_, '_> {
         let Some(Value::Object(resources)) = get(&top, "Resources") else {
             return Err(Error::scenario(
                 "expected \"Resources\" to be an object of CloudFormation resources",
-                self.span(obj.range.start),
+                self.span(obj.start),
             ));
         };
         let buckets: Vec<(&str, &Object<'_>)> = props(resources)
@@ -484,7 +419,7 @@ impl Reader<'_, '_> {
             [(name, res)] => self.cfn_resource(res, Some(name)),
             [] => Err(Error::scenario(
                 "the template has no AWS::S3::Bucket with a CorsConfiguration",
-                self.span(resources.range.start),
+                self.span(resources.start),
             )),
             many => Err(Error::scenario(
                 format!(
@@ -492,7 +427,7 @@ impl Reader<'_, '_> {
                     many.len(),
                     many.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                 ),
-                self.span(resources.range.start),
+                self.span(resources.start),
             )),
         }
     }
@@ -504,7 +439,7 @@ impl Reader<'_, '_> {
             if t.value != "AWS::S3::Bucket" {
                 return Err(Error::scenario(
                     format!("this is a {} resource; cors-sim reads the CorsConfiguration of an AWS::S3::Bucket", t.value),
-                    self.span(t.range.start),
+                    self.span(t.start),
                 ));
             }
         }
@@ -512,7 +447,7 @@ impl Reader<'_, '_> {
             Some(Value::Object(properties)) => self.cfn_properties(properties),
             _ => Err(Error::scenario(
                 "expected the bucket's \"Properties\" object with a CorsConfiguration",
-                self.span(obj.range.start),
+                self.span(obj.start),
             )),
         }
     }
@@ -525,7 +460,7 @@ impl Reader<'_, '_> {
             Some(other) => Err(self.cfn_type_error(&Path::Root("#/CorsConfiguration"), other, "JSONObject")),
             None => Err(Error::scenario(
                 "this bucket has no CorsConfiguration (a bucket without one answers no CORS request); paste null to simulate that",
-                self.span(obj.range.start),
+                self.span(obj.start),
             )),
         }
     }
@@ -536,7 +471,7 @@ impl Reader<'_, '_> {
         let Some(list_value) = get(&fields, "CorsRules") else {
             return Err(self.cfn_error(
                 "#/CorsConfiguration: required key [CorsRules] not found".into(),
-                obj.range.start,
+                obj.start,
             ));
         };
         if let Some(extra) = fields.iter().find(|p| p.name != "CorsRules") {
@@ -555,7 +490,7 @@ impl Reader<'_, '_> {
                 "JSONArray",
             ));
         };
-        let list_span = self.span(list.range.start);
+        let list_span = self.span(list.start);
         let rules = each(list, |i, v| {
             let path = Path::SlashIndex(&Path::Root("#/CorsConfiguration/CorsRules"), i);
             self.cfn_rule(v, &path)
@@ -576,7 +511,7 @@ impl Reader<'_, '_> {
             if get(&members, required).is_none() {
                 return Err(self.cfn_error(
                     format!("{path}: required key [{required}] not found"),
-                    obj.range.start,
+                    obj.start,
                 ));
             }
         }
@@ -586,7 +521,7 @@ impl Reader<'_, '_> {
                 extra.key_start,
             ));
         }
-        let mut rule = CorsRule::empty(self.span(obj.range.start));
+        let mut rule = CorsRule::empty(self.span(obj.start));
         for p in &members {
             let member_path = Path::Slash(path, p.name);
             match p.name {
@@ -612,7 +547,7 @@ impl Reader<'_, '_> {
 
     fn cfn_string(&self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<String>, Error> {
         match value {
-            Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.range.start))),
+            Value::StringLit(s) => Ok(Spanned::new(s.value.to_string(), self.span(s.start))),
             other => Err(self.cfn_type_error(path, other, "String")),
         }
     }
@@ -632,11 +567,9 @@ impl Reader<'_, '_> {
     /// schema's integer type (UNVERIFIED, widely relied upon in YAML templates).
     fn cfn_integer(&mut self, value: &Value<'_>, path: &Path<'_>) -> Result<Spanned<i64>, Error> {
         let (text, start) = match value {
-            Value::NumberLit(n) if is_integer_literal(n.value) => {
-                (n.value.to_string(), n.range.start)
-            }
+            Value::NumberLit(n) if is_integer_literal(n.value) => (n.value.to_string(), n.start),
             Value::StringLit(s) if super::xml::parse_xs_int(&s.value).is_some() => {
-                (s.value.trim().to_string(), s.range.start)
+                (s.value.trim().to_string(), s.start)
             }
             other => return Err(self.cfn_type_error(path, other, "Integer")),
         };
@@ -655,16 +588,14 @@ fn intrinsic(value: &Value<'_>) -> Option<String> {
     let [only] = obj.properties.as_slice() else {
         return None;
     };
-    let name = match &only.name {
-        ObjectPropName::String(s) => s.value.to_string(),
-        ObjectPropName::Word(w) => w.value.to_string(),
-    };
+    let name = only.name.to_string();
     (name == "Ref" || name == "Condition" || name.starts_with("Fn::")).then_some(name)
 }
 
-/// A JSON number that Python's `json` reads as an `int`.
+/// A JSON number that Python's `json` reads as an `int` (not a fraction, an exponent, `NaN`
+/// or `Infinity`).
 fn is_integer_literal(text: &str) -> bool {
-    !text.contains(['.', 'e', 'E'])
+    !text.contains(['.', 'e', 'E']) && text.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// The type names of CloudFormation's schema validator messages.
@@ -803,25 +734,6 @@ mod tests {
 
     fn sp(line: u32, column: u32) -> Option<Span> {
         Some(Span { line, column })
-    }
-
-    #[test]
-    fn the_depth_scan_skips_brackets_inside_strings_and_escapes() {
-        let deep = "[".repeat(MAX_JSON_DEPTH + 1);
-        let index_of = |t: &str| check_depth(t, &SpanIndex::new(t));
-        // Brackets inside strings, escaped quotes and escaped backslashes do not nest.
-        for text in [
-            format!("{{\"a\": \"{deep}\"}}"),
-            format!("{{\"a\": \"\\\"{deep}\"}}"),
-            format!("{{\"a\\\\\": \"x\", \"b\": \"{deep}\"}}"),
-            format!("{{\"a\": \"{deep}"),
-        ] {
-            assert!(index_of(&text).is_ok(), "{text}");
-        }
-        // After an escaped backslash the quote closes the string, so what follows nests.
-        let e = index_of(&format!("[\"\\\\\"{deep}")).unwrap_err();
-        assert!(e.message.contains("nests deeper"), "{}", e.message);
-        assert_eq!(e.span, sp(1, MAX_JSON_DEPTH as u32 + 5));
     }
 
     #[test]
@@ -998,6 +910,28 @@ mod tests {
             "[".repeat(100)
         );
         assert!(parse_text(&inside).is_ok());
+        // Nor do brackets after escaped quotes and backslashes inside strings.
+        let deep = "[".repeat(python_json::MAX_DEPTH + 1);
+        for text in [
+            format!("[{{\"ID\": \"\\\"{deep}\", \"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\"]}}]"),
+            format!("[{{\"ID\": \"\\\\\", \"AllowedOrigins\": [\"{deep}\"], \"AllowedMethods\": [\"GET\"]}}]"),
+        ] {
+            assert!(parse_text(&text).is_ok(), "{text}");
+        }
+        // After an escaped backslash the quote closes the string, so what follows nests.
+        let e = parse_text(&format!("[\"\\\\\",{deep}")).err().unwrap();
+        assert!(e.message.contains("nests deeper"), "{}", e.message);
+        assert_eq!(e.span, sp(1, python_json::MAX_DEPTH as u32 + 6));
+    }
+
+    #[test]
+    fn python_reads_nan_and_infinity_as_floats_botocore_refuses() {
+        for (value, repr) in [("NaN", "nan"), ("Infinity", "inf"), ("-Infinity", "-inf")] {
+            let text = format!("[{{\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\"], \"MaxAgeSeconds\": {value}}}]");
+            let e = parse_text(&text).err().unwrap();
+            assert_eq!(e.code(), Some(BOTO_CODE), "{text}");
+            assert_eq!(e.message, format!("Invalid type for parameter CORSConfiguration.CORSRules[0].MaxAgeSeconds, value: {repr}, type: <class 'float'>, valid types: <class 'int'>"));
+        }
     }
 
     #[test]

@@ -25,8 +25,8 @@ use super::{CorsRule, SpanIndex, Spanned};
 use crate::error::{Error, Span};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
-use std::borrow::Cow;
 use quick_xml::NsReader;
+use std::borrow::Cow;
 
 /// S3's XML namespace (botocore's `xmlNamespace` for the payload).
 pub const S3_NAMESPACE: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -427,6 +427,9 @@ struct RuleLists {
 
 impl RuleLists {
     fn move_into(&mut self, rule: &mut CorsRule) {
+        // Not `mem::take`: the rule gets a vector of its exact size, and the list keeps its
+        // capacity for the next rule.
+        #[allow(clippy::drain_collect)]
         fn exact(list: &mut Vec<Spanned<String>>) -> Vec<Spanned<String>> {
             list.drain(..).collect()
         }
@@ -762,7 +765,8 @@ mod tests {
     fn each_rule_keeps_its_own_lists_in_document_order() {
         let text = "<CORSConfiguration><CORSRule><AllowedOrigin>a</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedOrigin>b</AllowedOrigin><AllowedHeader>h</AllowedHeader></CORSRule><CORSRule><AllowedMethod>PUT</AllowedMethod><AllowedOrigin>c</AllowedOrigin><ExposeHeader>ETag</ExposeHeader></CORSRule></CORSConfiguration>";
         let rules = parse_text(text).unwrap();
-        let values = |list: &[Spanned<String>]| list.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
+        let values =
+            |list: &[Spanned<String>]| list.iter().map(|v| v.value.clone()).collect::<Vec<_>>();
         assert_eq!(values(&rules[0].allowed_origins), ["a", "b"]);
         assert_eq!(values(&rules[0].allowed_methods), ["GET"]);
         assert_eq!(values(&rules[0].allowed_headers), ["h"]);
