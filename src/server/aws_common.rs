@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Span};
 use crate::http::{HeaderList, Request};
-use jsonc_parser::{CollectOptions, ParseOptions};
+use crate::server::json_reader::{self, Dialect, Value};
 use serde::{Deserialize, Serialize};
 
 /// The most configuration text the AWS providers read (API Gateway's own import limit for an
@@ -171,73 +171,36 @@ pub(crate) fn parse_json(text: &str, what: &str) -> Result<Json, Error> {
             ))
         }
     }
-    let options = ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed =
-        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
-            Error::syntax(
-                format!("not valid JSON: {}", e.kind()),
-                Some(index.span(e.range().start)),
-            )
-        })?;
-    match parsed.value {
-        Some(v) => Ok(convert(&v, &index)),
-        None => Err(Error::syntax(
-            format!("expected {what} as JSON; the text holds no value"),
-            Some(index.span(start)),
-        )),
-    }
+    let value = json_reader::parse(text, Dialect::Lenient).map_err(|e| {
+        Error::syntax(
+            format!("not valid JSON: {}", e.message),
+            Some(index.span(e.offset)),
+        )
+    })?;
+    Ok(convert(&value, &index))
 }
 
-fn convert(v: &jsonc_parser::ast::Value<'_>, index: &LineIndex<'_>) -> Json {
-    use jsonc_parser::ast::Value;
-    match v {
-        Value::StringLit(s) => Json {
-            kind: JsonKind::String(s.value.to_string()),
-            span: index.span(s.range.start),
-        },
-        Value::NumberLit(n) => Json {
-            kind: JsonKind::Number(n.value.to_string()),
-            span: index.span(n.range.start),
-        },
-        Value::BooleanLit(b) => Json {
-            kind: JsonKind::Bool(b.value),
-            span: index.span(b.range.start),
-        },
-        Value::NullKeyword(n) => Json {
-            kind: JsonKind::Null,
-            span: index.span(n.range.start),
-        },
-        Value::Array(a) => Json {
-            kind: JsonKind::Array(a.elements.iter().map(|e| convert(e, index)).collect()),
-            span: index.span(a.range.start),
-        },
-        Value::Object(o) => Json {
-            kind: JsonKind::Object(
-                o.properties
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.name.as_str().to_string(),
-                            index.span(p.range.start),
-                            convert(&p.value, index),
-                        )
-                    })
-                    .collect(),
-            ),
-            span: index.span(o.range.start),
-        },
-    }
+/// The reader's tree as [`Json`], places counted in document order (each value's own before
+/// its members').
+fn convert(v: &Value<'_>, index: &LineIndex<'_>) -> Json {
+    let span = index.span(v.start());
+    let kind = match v {
+        Value::StringLit(s) => JsonKind::String(s.value.to_string()),
+        Value::NumberLit(n) => JsonKind::Number(n.value.to_string()),
+        Value::BooleanLit(b) => JsonKind::Bool(b.value),
+        Value::NullKeyword(_) => JsonKind::Null,
+        Value::Array(a) => JsonKind::Array(a.elements.iter().map(|e| convert(e, index)).collect()),
+        Value::Object(o) => JsonKind::Object(
+            o.properties
+                .iter()
+                .map(|p| {
+                    let key = index.span(p.name_start);
+                    (p.name.to_string(), key, convert(&p.value, index))
+                })
+                .collect(),
+        ),
+    };
+    Json { kind, span }
 }
 
 /// botocore's client-side parameter validation error (what `aws … --cli-input-json` or

@@ -8,5 +8,6 @@ pub mod apigw_rest;
 pub mod aws_common;
 pub mod cloudfront;
 pub mod custom;
+pub(crate) mod json_reader;
 pub mod lambda_url;
 pub mod s3;

@@ -16,13 +16,13 @@
 //!   CloudFormation's usual "Properties validation failed" text, not covered by the spec.
 //!
 //! The text is read as the CLI's parser, Python's `json` module, reads it
-//! ([`super::python_json`]): strictly (no comments, trailing commas, single quotes…), with
-//! Python's messages, and never nesting deeper than [`python_json::MAX_DEPTH`].
+//! ([`Dialect::Python`]): strictly (no comments, trailing commas, single quotes…), with
+//! Python's messages, and never nesting deeper than [`json_reader::MAX_DEPTH`].
 
-use super::python_json::{self, Array, Object, Value};
 use super::validate::malformed;
 use super::{ConfigFormat, CorsRule, SpanIndex, Spanned};
 use crate::error::{Error, Span};
+use crate::server::json_reader::{self, Array, Dialect, Object, Value};
 
 /// botocore's exception name, used as the error code of client-side shape errors.
 const BOTO_CODE: &str = "ParamValidationError";
@@ -66,7 +66,7 @@ pub struct ParsedJson {
 
 /// Reads one of the JSON shapes.
 pub fn parse(text: &str, index: &SpanIndex<'_>) -> Result<ParsedJson, Error> {
-    let root = python_json::parse(text).map_err(|e| {
+    let root = json_reader::parse(text, Dialect::Python).map_err(|e| {
         Error::syntax(
             format!("the JSON is not well-formed: {}", e.message),
             Some(index.span(e.offset)),
@@ -911,7 +911,7 @@ mod tests {
         );
         assert!(parse_text(&inside).is_ok());
         // Nor do brackets after escaped quotes and backslashes inside strings.
-        let deep = "[".repeat(python_json::MAX_DEPTH + 1);
+        let deep = "[".repeat(json_reader::MAX_DEPTH + 1);
         for text in [
             format!("[{{\"ID\": \"\\\"{deep}\", \"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\"]}}]"),
             format!("[{{\"ID\": \"\\\\\", \"AllowedOrigins\": [\"{deep}\"], \"AllowedMethods\": [\"GET\"]}}]"),
@@ -921,7 +921,7 @@ mod tests {
         // After an escaped backslash the quote closes the string, so what follows nests.
         let e = parse_text(&format!("[\"\\\\\",{deep}")).err().unwrap();
         assert!(e.message.contains("nests deeper"), "{}", e.message);
-        assert_eq!(e.span, sp(1, python_json::MAX_DEPTH as u32 + 6));
+        assert_eq!(e.span, sp(1, json_reader::MAX_DEPTH as u32 + 6));
     }
 
     #[test]

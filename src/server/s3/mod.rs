@@ -18,7 +18,6 @@ mod evaluate;
 mod json;
 mod matching;
 mod operation;
-mod python_json;
 mod respond;
 mod validate;
 mod wire;

@@ -1,21 +1,26 @@
-//! JSON text read the way the AWS CLI reads `--cors-configuration`: with Python's `json`
-//! module (`json.loads`, spec §2.2), into a tree that keeps where every value starts.
+//! Pasted JSON read into a tree that keeps where every value starts, in one of two dialects.
 //!
-//! What Python's reader accepts and refuses, and its messages, follow CPython's
-//! `Lib/json/decoder.py` and `Lib/json/scanner.py`:
+//! [`Dialect::Python`] is how the AWS CLI reads `--cors-configuration`: Python's `json`
+//! module (`json.loads`, spec §2.2). What it accepts and refuses, and its messages, follow
+//! CPython's `Lib/json/decoder.py`, `Lib/json/scanner.py` and its C scanner:
 //! * whitespace is only space, tab, line feed and carriage return;
 //! * strings refuse raw control characters (`strict=True` is the default): "Invalid control
 //!   character at";
-//! * escapes are `\" \\ \/ \b \f \n \r \t \uXXXX`, a surrogate pair combined into one character;
+//! * escapes are `\" \\ \/ \b \f \n \r \t \uXXXX`, a surrogate pair combined into one
+//!   character;
 //! * numbers follow `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`, and `NaN`, `Infinity` and
 //!   `-Infinity` are read too (`parse_constant`'s default);
 //! * a repeated key is kept as written here; the reader of the tree keeps the last value, as a
 //!   Python `dict` does;
-//! * messages are CPython's (its C scanner's: "Expecting ',' delimiter", "Illegal trailing comma before end of
+//! * messages are CPython's ("Expecting ',' delimiter", "Illegal trailing comma before end of
 //!   array", "Extra data", …), placed at the byte where Python stops.
 //!
 //! One departure: a lone surrogate escape (`"\ud800"`) is refused, since Python reads it but
 //! botocore cannot then encode the request, and a Rust string cannot hold it.
+//!
+//! [`Dialect::Lenient`] is for the configurations people copy from consoles, templates and
+//! docs (API Gateway, CloudFront, Lambda URL): the same JSON, plus `//` and `/* */` comments
+//! and trailing commas, and without Python's `NaN` and `Infinity`. Its messages are the same.
 //!
 //! Containers nest at most [`MAX_DEPTH`] deep, checked as they open, so the recursive descent
 //! never goes deeper than that whatever the input.
@@ -25,6 +30,15 @@ use std::borrow::Cow;
 /// Deeper than any shape cors-sim reads (a CloudFormation template is 8 levels deep) by a wide
 /// margin.
 pub const MAX_DEPTH: usize = 64;
+
+/// Which JSON a text is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Python's `json.loads`, as the AWS CLI reads S3 configurations.
+    Python,
+    /// JSON with comments and trailing commas, as pasted from consoles and templates.
+    Lenient,
+}
 
 /// Where and why the text is not JSON.
 #[derive(Debug, PartialEq, Eq)]
@@ -111,7 +125,7 @@ pub struct NullKeyword {
 }
 
 /// Reads the one JSON value `text` holds.
-pub fn parse(text: &str) -> Result<Value<'_>, SyntaxError> {
+pub fn parse(text: &str, dialect: Dialect) -> Result<Value<'_>, SyntaxError> {
     if text.starts_with('\u{feff}') {
         return Err(SyntaxError {
             message: "Unexpected UTF-8 BOM (decode using utf-8-sig)".to_owned(),
@@ -123,9 +137,10 @@ pub fn parse(text: &str) -> Result<Value<'_>, SyntaxError> {
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        dialect,
     };
     let value = reader.value()?;
-    reader.skip_whitespace();
+    reader.skip_whitespace()?;
     if reader.pos < reader.bytes.len() {
         return Err(reader.error("Extra data", reader.pos));
     }
@@ -137,6 +152,7 @@ struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    dialect: Dialect,
 }
 
 impl<'a> Reader<'a> {
@@ -151,15 +167,50 @@ impl<'a> Reader<'a> {
         self.bytes.get(self.pos).copied()
     }
 
-    /// JSON's four whitespace characters, and nothing else (`json.decoder.WHITESPACE`).
-    fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
+    /// JSON's four whitespace characters, and nothing else (`json.decoder.WHITESPACE`); in the
+    /// lenient dialect, comments too.
+    fn skip_whitespace(&mut self) -> Result<(), SyntaxError> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b'/') if self.dialect == Dialect::Lenient => {
+                    let rest = &self.bytes[self.pos..];
+                    if rest.starts_with(b"//") {
+                        self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                    } else if rest.starts_with(b"/*") {
+                        let end = memchr::memmem::find(&rest[2..], b"*/").ok_or_else(|| {
+                            self.error("Unterminated comment starting at", self.pos)
+                        })?;
+                        self.pos += 2 + end + 2;
+                    } else {
+                        return Ok(());
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// After a comma, whether the container closes at once: a trailing comma, refused with
+    /// Python's message (3.13's; earlier versions said "Expecting value" or "Expecting
+    /// property name enclosed in double quotes") or let through in the lenient dialect.
+    fn trailing_comma(&self, close: u8, comma: usize) -> Result<bool, SyntaxError> {
+        if self.peek() != Some(close) {
+            return Ok(false);
+        }
+        match self.dialect {
+            Dialect::Lenient => Ok(true),
+            Dialect::Python if close == b']' => {
+                Err(self.error("Illegal trailing comma before end of array", comma))
+            }
+            Dialect::Python => {
+                Err(self.error("Illegal trailing comma before end of object", comma))
+            }
         }
     }
 
     fn value(&mut self) -> Result<Value<'a>, SyntaxError> {
-        self.skip_whitespace();
+        self.skip_whitespace()?;
         let start = self.pos;
         let rest = &self.bytes[start..];
         match self.peek() {
@@ -182,8 +233,10 @@ impl<'a> Reader<'a> {
             _ if rest.starts_with(b"null") => {
                 self.keyword(4, |start| Value::NullKeyword(NullKeyword { start }))
             }
-            _ if rest.starts_with(b"NaN") => self.constant(3),
-            _ if rest.starts_with(b"Infinity") => self.constant(8),
+            _ if self.dialect == Dialect::Python && rest.starts_with(b"NaN") => self.constant(3),
+            _ if self.dialect == Dialect::Python && rest.starts_with(b"Infinity") => {
+                self.constant(8)
+            }
             _ => Err(self.error("Expecting value", start)),
         }
     }
@@ -224,7 +277,7 @@ impl<'a> Reader<'a> {
     fn object(&mut self, start: usize) -> Result<Object<'a>, SyntaxError> {
         self.enter(start)?;
         let mut properties = Vec::new();
-        self.skip_whitespace();
+        self.skip_whitespace()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
@@ -239,7 +292,7 @@ impl<'a> Reader<'a> {
             }
             let name_start = self.pos;
             let name = self.string()?;
-            self.skip_whitespace();
+            self.skip_whitespace()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("Expecting ':' delimiter", self.pos));
             }
@@ -250,19 +303,15 @@ impl<'a> Reader<'a> {
                 name_start,
                 value,
             });
-            self.skip_whitespace();
+            self.skip_whitespace()?;
             match self.peek() {
                 Some(b'}') => break,
                 Some(b',') => {
                     let comma = self.pos;
                     self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        // Python 3.13's message; earlier versions said "Expecting property
-                        // name enclosed in double quotes" here.
-                        return Err(
-                            self.error("Illegal trailing comma before end of object", comma)
-                        );
+                    self.skip_whitespace()?;
+                    if self.trailing_comma(b'}', comma)? {
+                        break;
                     }
                 }
                 _ => return Err(self.error("Expecting ',' delimiter", self.pos)),
@@ -276,7 +325,7 @@ impl<'a> Reader<'a> {
     fn array(&mut self, start: usize) -> Result<Array<'a>, SyntaxError> {
         self.enter(start)?;
         let mut elements = Vec::new();
-        self.skip_whitespace();
+        self.skip_whitespace()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
@@ -284,16 +333,15 @@ impl<'a> Reader<'a> {
         }
         loop {
             elements.push(self.value()?);
-            self.skip_whitespace();
+            self.skip_whitespace()?;
             match self.peek() {
                 Some(b']') => break,
                 Some(b',') => {
                     let comma = self.pos;
                     self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        // Python 3.13's message; earlier versions said "Expecting value".
-                        return Err(self.error("Illegal trailing comma before end of array", comma));
+                    self.skip_whitespace()?;
+                    if self.trailing_comma(b']', comma)? {
+                        break;
                     }
                 }
                 _ => return Err(self.error("Expecting ',' delimiter", self.pos)),
@@ -316,7 +364,7 @@ impl<'a> Reader<'a> {
         let mut end = start;
         if bytes[end] == b'-' {
             end += 1;
-            if bytes[end..].starts_with(b"Infinity") {
+            if self.dialect == Dialect::Python && bytes[end..].starts_with(b"Infinity") {
                 self.pos = end + 8;
                 return Ok(Value::NumberLit(NumberLit {
                     start,
@@ -455,12 +503,12 @@ mod tests {
     use super::*;
 
     fn error(text: &str) -> (String, usize) {
-        let e = parse(text).unwrap_err();
+        let e = parse(text, Dialect::Python).unwrap_err();
         (e.message, e.offset)
     }
 
     fn string(text: &str) -> String {
-        match parse(text).unwrap() {
+        match parse(text, Dialect::Python).unwrap() {
             Value::StringLit(s) => s.value.into_owned(),
             other => panic!("{other:?}"),
         }
@@ -469,7 +517,7 @@ mod tests {
     #[test]
     fn values_keep_their_starts() {
         let text = " {\"a\": [1, -2.5e+3, \"x\", true, false, null], \"b\": {}}";
-        let Value::Object(obj) = parse(text).unwrap() else {
+        let Value::Object(obj) = parse(text, Dialect::Python).unwrap() else {
             panic!()
         };
         assert_eq!(obj.start, 1);
@@ -500,7 +548,7 @@ mod tests {
     fn python_constants_are_numbers() {
         for text in ["NaN", "Infinity", "-Infinity"] {
             assert!(
-                matches!(parse(text).unwrap(), Value::NumberLit(n) if n.value == text),
+                matches!(parse(text, Dialect::Python).unwrap(), Value::NumberLit(n) if n.value == text),
                 "{text}"
             );
         }
@@ -552,9 +600,9 @@ mod tests {
 
     #[test]
     fn only_jsons_four_whitespace_characters_separate_tokens() {
-        assert!(parse(" \t\r\n[ 1 ,\n2 ]\r\n").is_ok());
+        assert!(parse(" \t\r\n[ 1 ,\n2 ]\r\n", Dialect::Python).is_ok());
         for text in ["\u{c}[]", "[\u{b}1]", "[1]\u{a0}", "\u{feff}[]"] {
-            assert!(parse(text).is_err(), "{text:?}");
+            assert!(parse(text, Dialect::Python).is_err(), "{text:?}");
         }
     }
 
@@ -564,9 +612,41 @@ mod tests {
         // the pieces below) and numbers beyond f64 (skipped): random texts from JSON's pieces
         // must be accepted or refused by both alike.
         let pieces = [
-            "{", "}", "[", "]", ",", ":", " ", "\n", "\t", "\r", "\u{c}", "\"", "\\", "a", "é",
-            "0", "1", "-", "+", ".", "e", "E", "true", "false", "null", "tru", "\\u00e9",
-            "\\ud83d", "\\ude00", "\\n", "\\x", "\u{1}", "\"k\"", "\"v\":", "[1, 2]",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            " ",
+            "\n",
+            "\t",
+            "\r",
+            "\u{c}",
+            "\"",
+            "\\",
+            "a",
+            "é",
+            "0",
+            "1",
+            "-",
+            "+",
+            ".",
+            "e",
+            "E",
+            "true",
+            "false",
+            "null",
+            "tru",
+            "\\u00e9",
+            "\\ud83d",
+            "\\ude00",
+            "\\n",
+            "\\x",
+            "\u{1}",
+            "\"k\"",
+            "\"v\":",
+            "[1, 2]",
             "{\"a\": [\"b\"]}",
         ];
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
@@ -584,7 +664,11 @@ mod tests {
             if matches!(&theirs, Err(e) if e.to_string().contains("out of range")) {
                 continue;
             }
-            assert_eq!(parse(&text).is_ok(), theirs.is_ok(), "{text:?}: {theirs:?}");
+            assert_eq!(
+                parse(&text, Dialect::Python).is_ok(),
+                theirs.is_ok(),
+                "{text:?}: {theirs:?}"
+            );
             if theirs.is_ok() {
                 accepted += 1;
             } else {
@@ -593,6 +677,44 @@ mod tests {
         }
         // Both outcomes were exercised many times.
         assert!(accepted > 1_000 && refused > 1_000, "{accepted} {refused}");
+    }
+
+    #[test]
+    fn the_lenient_dialect_skips_comments_and_trailing_commas_only() {
+        let text =
+            "// a note\n{\"a\": [1, 2,], /* b */ \"b\": {\"c\": \"//not a comment\",},}\n// end";
+        let Value::Object(obj) = parse(text, Dialect::Lenient).unwrap() else {
+            panic!()
+        };
+        assert_eq!(obj.start, 10);
+        assert_eq!(obj.properties.len(), 2);
+        assert_eq!(obj.properties[1].name_start, 33);
+        let Value::Object(b) = &obj.properties[1].value else {
+            panic!()
+        };
+        assert!(
+            matches!(&b.properties[0].value, Value::StringLit(s) if s.value == "//not a comment")
+        );
+        assert!(parse(text, Dialect::Python).is_err());
+        let lenient_errors: [(&str, &str, usize); 5] = [
+            ("[1] /* open", "Unterminated comment starting at", 4),
+            ("[NaN]", "Expecting value", 1),
+            ("[-Infinity]", "Expecting value", 1),
+            ("[1,,]", "Expecting value", 3),
+            (
+                "{/ \"a\": 1}",
+                "Expecting property name enclosed in double quotes",
+                1,
+            ),
+        ];
+        for (text, message, offset) in lenient_errors {
+            let e = parse(text, Dialect::Lenient).unwrap_err();
+            assert_eq!(
+                (e.message.as_str(), e.offset),
+                (message, offset),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
@@ -616,7 +738,7 @@ mod tests {
         assert!(message.contains("nests deeper than 64"), "{message}");
         assert_eq!(offset, MAX_DEPTH);
         let inside = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
-        assert!(parse(&inside).is_ok());
+        assert!(parse(&inside, Dialect::Python).is_ok());
         let objects = format!(
             "{}1{}",
             "{\"a\":".repeat(MAX_DEPTH + 1),
