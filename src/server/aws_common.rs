@@ -163,7 +163,8 @@ pub(crate) fn parse_json(text: &str, what: &str) -> Result<Json, Error> {
     let trimmed = text.trim_start();
     let start = text.len() - trimmed.len();
     match trimmed.as_bytes().first() {
-        Some(b'{') | Some(b'[') | Some(b'"') => {}
+        // A comment may come first: the reader skips it.
+        Some(b'{' | b'[' | b'"' | b'/') => {}
         _ => {
             return Err(Error::syntax(
                 format!("expected {what} as JSON, starting with {{; YAML is not read, convert it to JSON first"),
@@ -507,6 +508,20 @@ mod tests {
         let e = parse_json("A: 1", "an X").unwrap_err();
         assert!(e.message.contains("YAML"), "{}", e.message);
         assert!(parse_json("", "x").is_err());
+        let e = parse_json("/ {}", "x").unwrap_err();
+        assert_eq!(e.message, "not valid JSON: Expecting value");
+    }
+
+    #[test]
+    fn a_leading_comment_is_skipped() {
+        let j = parse_json("// exported from the console\n/* v2 */ {\"A\": 1}", "x").unwrap();
+        assert_eq!(
+            j.span,
+            Span {
+                line: 2,
+                column: 10
+            }
+        );
     }
 
     #[test]
