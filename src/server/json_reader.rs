@@ -171,24 +171,33 @@ impl<'a> Reader<'a> {
     /// lenient dialect, comments too.
     fn skip_whitespace(&mut self) -> Result<(), SyntaxError> {
         loop {
-            match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(b'/') if self.dialect == Dialect::Lenient => {
-                    let rest = &self.bytes[self.pos..];
-                    if rest.starts_with(b"//") {
-                        self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-                    } else if rest.starts_with(b"/*") {
-                        let end = memchr::memmem::find(&rest[2..], b"*/").ok_or_else(|| {
-                            self.error("Unterminated comment starting at", self.pos)
-                        })?;
-                        self.pos += 2 + end + 2;
-                    } else {
-                        return Ok(());
-                    }
-                }
-                _ => return Ok(()),
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+                self.pos += 1;
+            }
+            if self.dialect != Dialect::Lenient
+                || self.peek() != Some(b'/')
+                || !self.skip_comment()?
+            {
+                return Ok(());
             }
         }
+    }
+
+    /// Skips the `//` or `/* */` comment at the reader's position; `false` when the `/` starts
+    /// none. Kept out of the whitespace loop, which runs between every two tokens.
+    #[inline(never)]
+    fn skip_comment(&mut self) -> Result<bool, SyntaxError> {
+        let rest = &self.bytes[self.pos..];
+        if rest.starts_with(b"//") {
+            self.pos += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        } else if rest.starts_with(b"/*") {
+            let end = memchr::memmem::find(&rest[2..], b"*/")
+                .ok_or_else(|| self.error("Unterminated comment starting at", self.pos))?;
+            self.pos += 2 + end + 2;
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// After a comma, whether the container closes at once: a trailing comma, refused with
@@ -261,8 +270,9 @@ impl<'a> Reader<'a> {
         }))
     }
 
-    /// Opens a container, refusing one deeper than [`MAX_DEPTH`].
-    fn enter(&mut self, start: usize) -> Result<(), SyntaxError> {
+    /// Opens the container at `start`, refusing one deeper than [`MAX_DEPTH`]; `true` when it
+    /// closes at once (`{}`, `[]`).
+    fn open(&mut self, start: usize, close: u8) -> Result<bool, SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error(
@@ -271,16 +281,39 @@ impl<'a> Reader<'a> {
             ));
         }
         self.pos += 1;
-        Ok(())
+        self.skip_whitespace()?;
+        if self.peek() != Some(close) {
+            return Ok(false);
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(true)
+    }
+
+    /// After a member or element: `true` when the container closes, `false` after the comma
+    /// before the next one.
+    fn next_member(&mut self, close: u8) -> Result<bool, SyntaxError> {
+        self.skip_whitespace()?;
+        match self.peek() {
+            Some(b) if b == close => {}
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_whitespace()?;
+                if !self.trailing_comma(close, comma)? {
+                    return Ok(false);
+                }
+            }
+            _ => return Err(self.error("Expecting ',' delimiter", self.pos)),
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(true)
     }
 
     fn object(&mut self, start: usize) -> Result<Object<'a>, SyntaxError> {
-        self.enter(start)?;
         let mut properties = Vec::new();
-        self.skip_whitespace()?;
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.open(start, b'}')? {
             return Ok(Object { start, properties });
         }
         loop {
@@ -303,53 +336,23 @@ impl<'a> Reader<'a> {
                 name_start,
                 value,
             });
-            self.skip_whitespace()?;
-            match self.peek() {
-                Some(b'}') => break,
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.trailing_comma(b'}', comma)? {
-                        break;
-                    }
-                }
-                _ => return Err(self.error("Expecting ',' delimiter", self.pos)),
+            if self.next_member(b'}')? {
+                return Ok(Object { start, properties });
             }
         }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(Object { start, properties })
     }
 
     fn array(&mut self, start: usize) -> Result<Array<'a>, SyntaxError> {
-        self.enter(start)?;
         let mut elements = Vec::new();
-        self.skip_whitespace()?;
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.open(start, b']')? {
             return Ok(Array { start, elements });
         }
         loop {
             elements.push(self.value()?);
-            self.skip_whitespace()?;
-            match self.peek() {
-                Some(b']') => break,
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.trailing_comma(b']', comma)? {
-                        break;
-                    }
-                }
-                _ => return Err(self.error("Expecting ',' delimiter", self.pos)),
+            if self.next_member(b']')? {
+                return Ok(Array { start, elements });
             }
         }
-        self.pos += 1;
-        self.depth -= 1;
-        Ok(Array { start, elements })
     }
 
     /// `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?` (`json.scanner.NUMBER_RE`), or `-Infinity`.
