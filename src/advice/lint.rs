@@ -167,29 +167,30 @@ fn lint_rule(i: usize, rule: &CorsRule, out: &mut Vec<Finding>) {
             Some("Add HEAD to AllowedMethod if your pages send HEAD requests.".into()),
         ));
     }
+    // The caps: Chrome 7200 s (kMaxTimeout), Firefox 86400 s, Safari 600 s
+    // (maxPreflightCacheTimeout); spec/browser-cors.md, "Preflight cache".
     if let Some(age) = &rule.max_age_seconds {
-        let (cap_text, severity) = if age.value > 7200 {
-            (
+        let said = match age.value {
+            v if v > 7200 => Some((
                 "Chrome caps it at 7200 s and Safari at 600 s; only Firefox honours up to 86400 s",
-                Severity::Info,
-            )
-        } else if age.value > 600 {
-            ("Safari caps it at 600 s", Severity::Info)
-        } else {
-            ("", Severity::Info)
+                "Use 7200 or less; a longer value changes nothing in Chrome or Safari.",
+            )),
+            v if v > 600 => Some((
+                "Safari caps it at 600 s",
+                "Nothing breaks: Safari sends the preflight again after 600 s. Use 600 or less if every browser should cache it alike.",
+            )),
+            _ => None,
         };
-        if !cap_text.is_empty() {
+        if let Some((cap, fix)) = said {
             out.push(finding(
                 "max-age-above-browser-cap",
-                severity,
+                Severity::Info,
                 age.span,
                 format!(
-                    "MaxAgeSeconds {} is more than some browsers honour: {cap_text}.",
+                    "MaxAgeSeconds {} is more than some browsers honour: {cap}.",
                     age.value
                 ),
-                Some(
-                    "Use 7200 or less; a longer value changes nothing in Chrome or Safari.".into(),
-                ),
+                Some(fix.into()),
             ));
         }
     }
@@ -595,6 +596,20 @@ mod tests {
             span: None,
         });
         assert_eq!(codes(vec![r.clone()]), ["max-age-above-browser-cap"]);
+        let fix = |r: &CorsRule| {
+            let found = lint(&S3Config {
+                format: ConfigFormat::Xml,
+                rules: vec![r.clone()],
+            });
+            found[0].fix.clone().unwrap_or_default()
+        };
+        assert!(fix(&r).starts_with("Use 7200 or less"), "{}", fix(&r));
+        // Under Chrome's cap only Safari's matters, and 7200 is not advice for 3000.
+        r.max_age_seconds = Some(Spanned {
+            value: 3000,
+            span: None,
+        });
+        assert!(fix(&r).starts_with("Nothing breaks: Safari"), "{}", fix(&r));
         r.max_age_seconds = Some(Spanned {
             value: 600,
             span: None,
