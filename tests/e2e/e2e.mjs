@@ -641,6 +641,50 @@ async function codeAndMisses(browser) {
   });
 }
 
+async function longConfig(browser) {
+  await test('a long configuration scrolls inside the editor: the request form stays close, the caret stays in view', async () => {
+    const { context, page } = await openApp(browser);
+    const rule = (i) => `  <CORSRule>\n    <ID>r${i}</ID>\n    <AllowedOrigin>https://site${i}.example.org</AllowedOrigin>\n    <AllowedMethod>GET</AllowedMethod>\n  </CORSRule>\n`;
+    let xml = '<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\n';
+    for (let i = 0; i < 99; i++) xml += rule(i);
+    xml += rule(99).replace('https://site99.example.org', 'https://app.example.com') + '</CORSConfiguration>\n';
+    await page.fill(tid('config-input'), xml);
+    await page.getByText('100 rules', { exact: true }).waitFor();
+    const box = await page.evaluate(() => {
+      const ed = document.querySelector('.code-editor').getBoundingClientRect();
+      const form = document.querySelector('[data-testid="origin-input"]').getBoundingClientRect();
+      return { editor: ed.height, formTop: form.top + scrollY, window: innerHeight };
+    });
+    assert(box.editor <= box.window * 0.7 + 1, `editor ${box.editor} px tall in a ${box.window} px window`);
+    assert(box.formTop < box.window * 1.5, `the Origin field starts at ${box.formTop} px`);
+    // Typing in the last rule: the editor scrolls to the caret.
+    const ta = page.locator(tid('config-input'));
+    const at = xml.indexOf('</ID>', xml.lastIndexOf('<ID>'));
+    await ta.focus();
+    await ta.evaluate((t, at) => t.setSelectionRange(at, at), at);
+    await page.keyboard.type('-last');
+    assertEq(await ta.inputValue(), xml.slice(0, at) + '-last' + xml.slice(at), 'typed at the caret');
+    // The caret's line is in the text's visible part, and the gutter has followed the text.
+    const line = xml.slice(0, at).split('\n').length;
+    const view = await page.evaluate(() => {
+      const text = document.querySelector('.code-editor textarea');
+      return {
+        scrollTop: text.scrollTop + document.querySelector('.code-editor').scrollTop,
+        height: text.clientHeight,
+        lineHeight: parseFloat(getComputedStyle(text).lineHeight),
+        gutter: document.querySelector('.gutter').scrollTop,
+        text: text.scrollTop,
+      };
+    });
+    const top = 8 + (line - 1) * view.lineHeight;
+    assert(view.scrollTop > 0 && top >= view.scrollTop && top < view.scrollTop + view.height,
+      `line ${line} (at ${top} px) is inside the text's view (${view.scrollTop} to ${view.scrollTop + view.height})`);
+    assertEq(view.gutter, view.text, 'the gutter scrolled with the text');
+    await page.screenshot({ path: path.join(out, 'long-config-1280.png') });
+    await context.close();
+  });
+}
+
 // ---------- main ----------
 
 let browser;
@@ -652,6 +696,7 @@ try {
   await run(browser);
   await more(browser);
   await codeAndMisses(browser);
+  await longConfig(browser);
 } catch (e) {
   results.push({ name: 'setup', ok: false });
   console.log(`FAIL setup\n      ${e && e.stack ? e.stack : e}`);
