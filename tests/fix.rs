@@ -134,3 +134,85 @@ fn credentials_with_a_wildcard_rule_get_the_exact_origin() {
         .unwrap()
         .contains("\"https://app.example.com\""));
 }
+
+/// `text` with an XML comment (or, for JSON, spaces) before its end, so that it is `len` bytes.
+fn padded(text: &str, len: usize, xml: bool) -> String {
+    let at = if xml {
+        text.rfind("</CORSConfiguration>").unwrap()
+    } else {
+        text.rfind('}').unwrap()
+    };
+    let fill = len - text.len();
+    let pad = if xml {
+        format!("<!--{}-->", "x".repeat(fill - 7))
+    } else {
+        " ".repeat(fill)
+    };
+    let out = format!("{}{pad}{}", &text[..at], &text[at..]);
+    assert_eq!(out.len(), len);
+    out
+}
+
+#[test]
+fn a_fix_that_would_pass_s3s_size_limit_is_refused_and_the_report_says_so() {
+    let limit = cors_sim::server::s3::MAX_DOCUMENT_BYTES;
+    let xml = "<CORSConfiguration>\n  <CORSRule>\n    <AllowedOrigin>https://other.example.com</AllowedOrigin>\n    <AllowedMethod>GET</AllowedMethod>\n  </CORSRule>\n</CORSConfiguration>\n";
+    // s3api JSON goes to S3 as XML (without the comment's room): spaces pad the JSON only,
+    // so this one's XML stays small and its fix fits.
+    let json_cfg = "{\n  \"CORSRules\": [\n    {\n      \"AllowedOrigins\": [\"https://other.example.com\"],\n      \"AllowedMethods\": [\"GET\"]\n    }\n  ]\n}\n";
+    let full = padded(xml, limit - 10, true);
+    let report = fix(&s3(&full, "GET", json!([]), "same-origin")).unwrap();
+    assert_eq!(report.outcome_after, Outcome::Blocked);
+    assert!(report.fixed_config.is_none());
+    assert!(
+        report
+            .explanation
+            .contains("larger than S3's limit of 65536 bytes")
+            && report.explanation.contains("MaxMessageLengthExceeded"),
+        "{}",
+        report.explanation
+    );
+    assert_eq!(
+        report.request_change, None,
+        "the request is not the problem"
+    );
+
+    // With room for the new origin, the same fix is proposed.
+    let roomy = padded(xml, limit - 60, true);
+    let report = fix(&s3(&roomy, "GET", json!([]), "same-origin")).unwrap();
+    assert_eq!(
+        report.outcome_after,
+        Outcome::Allowed,
+        "{}",
+        report.explanation
+    );
+    assert!(report.fixed_config.unwrap().len() <= limit);
+
+    let json_full = padded(json_cfg, limit - 10, false);
+    let report = fix(&s3(&json_full, "GET", json!([]), "same-origin")).unwrap();
+    assert_eq!(
+        report.outcome_after,
+        Outcome::Allowed,
+        "{}",
+        report.explanation
+    );
+
+    // s3api JSON whose XML is within a few bytes of the limit: S3 refuses every fix there too.
+    let json_with = |n: usize| {
+        let origins: Vec<String> = (0..n)
+            .map(|i| format!("https://site{i}.example.org"))
+            .collect();
+        json!({"CORSRules": [{"AllowedOrigins": origins, "AllowedMethods": ["GET"]}]}).to_string()
+    };
+    let fits = |n: usize| cors_sim::server::s3::parse(&json_with(n)).is_ok();
+    let counts: Vec<usize> = (1..5000).collect();
+    let most = counts[counts.partition_point(|&n| fits(n)) - 1];
+    assert!(fits(most) && !fits(most + 1));
+    let report = fix(&s3(&json_with(most), "GET", json!([]), "same-origin")).unwrap();
+    assert_eq!(report.outcome_after, Outcome::Blocked);
+    assert!(
+        report.explanation.contains("MaxMessageLengthExceeded"),
+        "{}",
+        report.explanation
+    );
+}

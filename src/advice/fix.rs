@@ -97,9 +97,20 @@ pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error
     // the others (against a 64 KB configuration each is a 64 KB text and a full parse, and
     // there is one per rule).
     candidates.sort_by_key(Pending::cost);
+    let mut over_limit = 0;
     let best = candidates.into_iter().find_map(|p| {
         let c = p.candidate(scenario, &original_text);
-        simulate_candidate(scenario, &c).map(|after| (c, after))
+        if over_s3_limit(&c) {
+            over_limit += 1;
+            return None;
+        }
+        match simulate_candidate(scenario, &c) {
+            Ok(after) => after.map(|after| (c, after)),
+            Err(e) => {
+                over_limit += usize::from(e.code() == Some(TOO_BIG));
+                None
+            }
+        }
     });
     Ok(match best {
         Some((c, after)) => FixReport {
@@ -112,13 +123,33 @@ pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error
             request_change: None,
             candidates_considered: considered,
         },
+        // Every change that would have let the request through was too big to upload.
+        None if over_limit > 0 && over_limit == considered => FixReport {
+            outcome_before: Outcome::Blocked,
+            fixed_config: None,
+            diff: None,
+            explanation: format!(
+                "Every configuration change cors-sim considered makes the document larger than S3's limit of {} bytes, and PutBucketCors would refuse it (MaxMessageLengthExceeded): remove origins or rules the bucket no longer needs to make room, then try again.",
+                crate::server::s3::MAX_DOCUMENT_BYTES
+            ),
+            outcome_after: Outcome::Blocked,
+            request_change: None,
+            candidates_considered: considered,
+            cost: None,
+        },
         None => FixReport {
             outcome_before: Outcome::Blocked,
             fixed_config: None,
             diff: None,
-            explanation:
+            explanation: if over_limit > 0 {
+                format!(
+                    "None of the configuration changes cors-sim considered makes this request pass; {over_limit} of the {considered} would also make the document larger than S3's limit of {} bytes.",
+                    crate::server::s3::MAX_DOCUMENT_BYTES
+                )
+            } else {
                 "None of the configuration changes cors-sim considered makes this request pass."
-                    .into(),
+                    .into()
+            },
             outcome_after: Outcome::Blocked,
             request_change: Some(server_cannot_help(scenario)),
             candidates_considered: considered,
@@ -139,7 +170,7 @@ pub fn simulated_candidates(
             .into_iter()
             .map(|p| {
                 let candidate = p.candidate(scenario, &original_text);
-                let after = simulate_candidate(scenario, &candidate);
+                let after = simulate_candidate(scenario, &candidate).ok().flatten();
                 (candidate, after)
             })
             .collect();
@@ -190,14 +221,27 @@ fn pending(scenario: &Scenario, before: &Trace) -> Result<Option<(String, Vec<Pe
     }))
 }
 
-/// The trace of `scenario` with `candidate`'s server, when the request then passes.
-fn simulate_candidate(scenario: &Scenario, candidate: &Candidate) -> Option<Trace> {
+/// Whether `candidate` is S3 XML longer than S3 accepts (`MaxMessageLengthExceeded`,
+/// src/server/s3/validate.rs). Checked on the text before it is parsed: parsing would refuse it
+/// too, but only after placing the error, a count over the whole 64 KB, once per candidate.
+/// (JSON is measured as the XML it is sent as, which its parse does without placing an error.)
+fn over_s3_limit(candidate: &Candidate) -> bool {
+    matches!(candidate.server, ServerSpec::S3 { .. })
+        && candidate.text.len() > crate::server::s3::MAX_DOCUMENT_BYTES
+        && candidate.text.trim_start().starts_with('<')
+}
+
+/// S3's answer to a document over its size limit.
+const TOO_BIG: &str = "MaxMessageLengthExceeded";
+
+/// The trace of `scenario` with `candidate`'s server, when the request then passes; the error
+/// when the candidate's configuration is refused.
+fn simulate_candidate(scenario: &Scenario, candidate: &Candidate) -> Result<Option<Trace>, Error> {
     // simulate() of the scenario with the candidate's server, without copying the scenario
     // (and its configuration text) for each candidate.
-    crate::PreparedServer::new(&candidate.server)
-        .and_then(|server| crate::simulate_prepared(scenario, &server))
-        .ok()
-        .filter(|t| t.outcome == Outcome::Allowed)
+    let trace = crate::PreparedServer::new(&candidate.server)
+        .and_then(|server| crate::simulate_prepared(scenario, &server))?;
+    Ok(Some(trace).filter(|t| t.outcome == Outcome::Allowed))
 }
 
 /// A unified diff of two texts, labelled as the configuration before and after.
