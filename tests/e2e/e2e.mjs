@@ -104,6 +104,19 @@ async function openApp(browser, { width = 1280, height = 900, colorScheme = 'lig
   return { context, page };
 }
 
+/**
+ * A picture of the whole page, taken in a window as tall as the page: cards out of view are
+ * not rendered (`content-visibility: auto`, static/style.css), and the inputs column is at most
+ * one window tall, so a capture beyond the window would show neither as a reader sees them.
+ */
+async function fullScreenshot(page, file) {
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: size.width, height: Math.min(height, 16000) });
+  await page.screenshot({ path: path.join(out, file) });
+  await page.setViewportSize(size);
+}
+
 async function verdict(page) {
   return (await page.locator(tid('verdict')).textContent()).trim();
 }
@@ -153,7 +166,7 @@ async function run(browser) {
     const viaApi = await page.evaluate(() => typeof window.wasmBindings?.simulate);
     assertEq(viaApi, 'function', 'window.wasmBindings.simulate');
     await page.screenshot({ path: path.join(out, 'desktop-1280.png') });
-    await page.screenshot({ path: path.join(out, 'desktop-1280-full.png'), fullPage: true });
+    await fullScreenshot(page, 'desktop-1280-full.png');
     await context.close();
   });
 
@@ -257,7 +270,7 @@ async function run(browser) {
     assertEq(api.blocked.console, CHROME_HEADER_NOT_ALLOWED, 'JS API console');
     assertEq(api.request, null, 'JS API: no actual request (null, not undefined)');
     assertEq(await page.locator(tid('step')).count(), api.steps.length, 'one timeline entry per step');
-    await page.screenshot({ path: path.join(out, 'blocked-1280.png'), fullPage: true });
+    await fullScreenshot(page, 'blocked-1280.png');
     await context.close();
   });
 
@@ -428,7 +441,7 @@ async function run(browser) {
       assertEq(overflow, 0, `horizontal overflow at ${width} px`);
       if (width === 375) {
         await page.screenshot({ path: path.join(out, 'mobile-375.png') });
-        await page.screenshot({ path: path.join(out, 'mobile-375-full.png'), fullPage: true });
+        await fullScreenshot(page, 'mobile-375-full.png');
         await page.fill(tid('origin-input'), 'https://staging.example.com');
         assertEq(await verdict(page), 'BLOCKED', 'another origin is blocked');
         await page.locator(tid('verdict')).evaluate((e) => e.scrollIntoView({ block: 'start' }));
@@ -564,7 +577,7 @@ async function more(browser) {
     await frame.locator(LIVE_VERDICT).waitFor({ timeout: 15000 });
     assertEq((await frame.locator(tid('verdict')).textContent()).trim(), 'BLOCKED', 'verdict in the iframe');
     assertEq(await frame.locator('header.top').count(), 0, 'the iframe is in embed mode');
-    await page.screenshot({ path: path.join(out, 'embed-demo.png'), fullPage: true });
+    await fullScreenshot(page, 'embed-demo.png');
     await context.close();
   });
 
