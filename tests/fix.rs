@@ -156,12 +156,13 @@ fn padded(text: &str, len: usize, xml: bool) -> String {
 #[test]
 fn a_fix_that_would_pass_s3s_size_limit_is_refused_and_the_report_says_so() {
     let limit = cors_sim::server::s3::MAX_DOCUMENT_BYTES;
+    let fix_get = |config: &str| fix(&s3(config, "GET", json!([]), "same-origin")).unwrap();
     let xml = "<CORSConfiguration>\n  <CORSRule>\n    <AllowedOrigin>https://other.example.com</AllowedOrigin>\n    <AllowedMethod>GET</AllowedMethod>\n  </CORSRule>\n</CORSConfiguration>\n";
     // s3api JSON goes to S3 as XML (without the comment's room): spaces pad the JSON only,
     // so this one's XML stays small and its fix fits.
     let json_cfg = "{\n  \"CORSRules\": [\n    {\n      \"AllowedOrigins\": [\"https://other.example.com\"],\n      \"AllowedMethods\": [\"GET\"]\n    }\n  ]\n}\n";
     let full = padded(xml, limit - 10, true);
-    let report = fix(&s3(&full, "GET", json!([]), "same-origin")).unwrap();
+    let report = fix_get(&full);
     assert_eq!(report.outcome_after, Outcome::Blocked);
     assert!(report.fixed_config.is_none());
     assert!(
@@ -179,7 +180,7 @@ fn a_fix_that_would_pass_s3s_size_limit_is_refused_and_the_report_says_so() {
 
     // With room for the new origin, the same fix is proposed.
     let roomy = padded(xml, limit - 60, true);
-    let report = fix(&s3(&roomy, "GET", json!([]), "same-origin")).unwrap();
+    let report = fix_get(&roomy);
     assert_eq!(
         report.outcome_after,
         Outcome::Allowed,
@@ -189,7 +190,7 @@ fn a_fix_that_would_pass_s3s_size_limit_is_refused_and_the_report_says_so() {
     assert!(report.fixed_config.unwrap().len() <= limit);
 
     let json_full = padded(json_cfg, limit - 10, false);
-    let report = fix(&s3(&json_full, "GET", json!([]), "same-origin")).unwrap();
+    let report = fix_get(&json_full);
     assert_eq!(
         report.outcome_after,
         Outcome::Allowed,
@@ -208,7 +209,7 @@ fn a_fix_that_would_pass_s3s_size_limit_is_refused_and_the_report_says_so() {
     let counts: Vec<usize> = (1..5000).collect();
     let most = counts[counts.partition_point(|&n| fits(n)) - 1];
     assert!(fits(most) && !fits(most + 1));
-    let report = fix(&s3(&json_with(most), "GET", json!([]), "same-origin")).unwrap();
+    let report = fix_get(&json_with(most));
     assert_eq!(report.outcome_after, Outcome::Blocked);
     assert!(
         report.explanation.contains("MaxMessageLengthExceeded"),

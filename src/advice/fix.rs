@@ -123,38 +123,28 @@ pub fn fix_given(scenario: &Scenario, before: &Trace) -> Result<FixReport, Error
             request_change: None,
             candidates_considered: considered,
         },
-        // Every change that would have let the request through was too big to upload.
-        None if over_limit > 0 && over_limit == considered => FixReport {
-            outcome_before: Outcome::Blocked,
-            fixed_config: None,
-            diff: None,
-            explanation: format!(
-                "Every configuration change cors-sim considered makes the document larger than S3's limit of {} bytes, and PutBucketCors would refuse it (MaxMessageLengthExceeded): remove origins or rules the bucket no longer needs to make room, then try again.",
-                crate::server::s3::MAX_DOCUMENT_BYTES
-            ),
-            outcome_after: Outcome::Blocked,
-            request_change: None,
-            candidates_considered: considered,
-            cost: None,
-        },
-        None => FixReport {
-            outcome_before: Outcome::Blocked,
-            fixed_config: None,
-            diff: None,
-            explanation: if over_limit > 0 {
-                format!(
-                    "None of the configuration changes cors-sim considered makes this request pass; {over_limit} of the {considered} would also make the document larger than S3's limit of {} bytes.",
-                    crate::server::s3::MAX_DOCUMENT_BYTES
-                )
-            } else {
-                "None of the configuration changes cors-sim considered makes this request pass."
-                    .into()
-            },
-            outcome_after: Outcome::Blocked,
-            request_change: Some(server_cannot_help(scenario)),
-            candidates_considered: considered,
-            cost: None,
-        },
+        None => {
+            // Every change considered was too big to upload: the request is not the problem.
+            let all_too_big = over_limit > 0 && over_limit == considered;
+            let limit = crate::server::s3::MAX_DOCUMENT_BYTES;
+            FixReport {
+                outcome_before: Outcome::Blocked,
+                fixed_config: None,
+                diff: None,
+                explanation: if all_too_big {
+                    format!("Every configuration change cors-sim considered makes the document larger than S3's limit of {limit} bytes, and PutBucketCors would refuse it (MaxMessageLengthExceeded): remove origins or rules the bucket no longer needs to make room, then try again.")
+                } else if over_limit > 0 {
+                    format!("None of the configuration changes cors-sim considered makes this request pass; {over_limit} of the {considered} would also make the document larger than S3's limit of {limit} bytes.")
+                } else {
+                    "None of the configuration changes cors-sim considered makes this request pass."
+                        .into()
+                },
+                outcome_after: Outcome::Blocked,
+                request_change: (!all_too_big).then(|| server_cannot_help(scenario)),
+                candidates_considered: considered,
+                cost: None,
+            }
+        }
     })
 }
 

@@ -204,7 +204,7 @@ async function keystrokes(browser, baseUrl, xml64) {
   // frame after the key runs once that frame is painted. This is what typing feels like: the
   // verdict, and the browser laying out and painting the page after it.
   const frameRow = 'config editor, a key pressed to the next frame painted (real key presses)';
-  rows[frameRow] = await page.evaluate((at) => {
+  await page.evaluate((at) => {
     const field = document.querySelector('[data-testid="config-input"]');
     field.focus();
     field.setSelectionRange(at, at);
@@ -213,15 +213,14 @@ async function keystrokes(browser, baseUrl, xml64) {
       const t0 = performance.now();
       requestAnimationFrame(() => setTimeout(() => window.__keyFrames.push(performance.now() - t0)));
     }, true);
-  }, at).then(async () => {
-    for (let r = 0; r < RUNS; r++) {
-      await page.keyboard.press('Backspace');
-      await page.waitForTimeout(250);
-      await page.keyboard.press(ORIGIN.at(-1));
-      await page.waitForTimeout(250);
-    }
-    return page.evaluate(() => window.__keyFrames);
-  });
+  }, at);
+  for (let r = 0; r < RUNS; r++) {
+    await page.keyboard.press('Backspace');
+    await page.waitForTimeout(250);
+    await page.keyboard.press(ORIGIN.at(-1));
+    await page.waitForTimeout(250);
+  }
+  rows[frameRow] = await page.evaluate(() => window.__keyFrames);
   keys.push(frameRow);
   await context.close();
   return keys.map((k) => [k, median(rows[k]), Math.min(...rows[k]), Math.max(...rows[k])]);
