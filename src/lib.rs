@@ -44,7 +44,9 @@ pub use trace::{BlockReason, Outcome, Step, StepResult, Trace};
 use http::{Request, Response, Server};
 use serde::{Deserialize, Serialize};
 use server::custom::CustomServer;
+use server::memo::{Answers, Remembering};
 use server::s3::{S3Config, S3Server};
+use std::sync::Arc;
 
 /// Which provider a configuration text belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,14 +314,19 @@ impl PreparedServer {
         }
     }
 
-    /// A fresh server, ready to answer requests.
-    fn build(&self) -> Result<Box<dyn Server>, Error> {
+    /// A fresh server, ready to answer requests. An S3 bucket's answer is a function of the
+    /// request alone, so a bucket answers from `answers` a request asked before (in another
+    /// browser's simulation of the same scenario, say); the other servers ignore it.
+    fn build(&self, answers: &Arc<Answers>) -> Result<Box<dyn Server>, Error> {
         Ok(match &self.0 {
             Prepared::S3 {
                 config,
                 object,
                 endpoint,
-            } => Box::new(S3Server::shared(config.clone(), *object, *endpoint)),
+            } => Box::new(Remembering::new(
+                S3Server::shared(config.clone(), *object, *endpoint),
+                answers.clone(),
+            )),
             Prepared::Custom {
                 preflight,
                 redirects,
@@ -355,7 +362,7 @@ impl PreparedServer {
                 origin,
                 origin_kind,
             } => {
-                let origin = origin.build().map_err(|e| e.in_input("origin"))?;
+                let origin = origin.build(answers).map_err(|e| e.in_input("origin"))?;
                 Box::new(server::cloudfront::CloudFrontServer::new(
                     policy.clone(),
                     behavior,
@@ -383,7 +390,7 @@ fn config_text(text: &Option<String>) -> &str {
 
 /// The server a scenario describes, ready to answer requests.
 fn build_server(spec: &ServerSpec) -> Result<Box<dyn Server>, Error> {
-    PreparedServer::new(spec)?.build()
+    PreparedServer::new(spec)?.build(&Arc::default())
 }
 
 /// Simulates a scenario: its first request, then each request of its `sequence`.
@@ -394,7 +401,37 @@ pub fn simulate(scenario: &Scenario) -> Result<Trace, Error> {
 /// [`simulate`] against a server prepared earlier (see [`PreparedServer`]); `scenario.server`
 /// is not read, `server` stands for it.
 pub fn simulate_prepared(scenario: &Scenario, server: &PreparedServer) -> Result<Trace, Error> {
-    let server = server.build()?;
+    simulate_answered(scenario, server, &Arc::default())
+}
+
+/// [`simulate_prepared`] in each of `browsers` (`scenario.browser` is not read), in order.
+///
+/// Browsers mostly send the server the same requests and differ in what they make of the
+/// answers, so an S3 bucket is asked each distinct request once (src/server/memo.rs): against
+/// 100 rules, the three browsers' traces cost little more than one.
+pub fn simulate_in_browsers(
+    scenario: &Scenario,
+    server: &PreparedServer,
+    browsers: &[Browser],
+) -> Vec<Result<Trace, Error>> {
+    let answers = Arc::default();
+    browsers
+        .iter()
+        .map(|&browser| {
+            let mut scenario = scenario.clone();
+            scenario.browser = browser;
+            simulate_answered(&scenario, server, &answers)
+        })
+        .collect()
+}
+
+/// [`simulate_prepared`], the server answering from `answers` a request it has seen.
+fn simulate_answered(
+    scenario: &Scenario,
+    server: &PreparedServer,
+    answers: &Arc<Answers>,
+) -> Result<Trace, Error> {
+    let server = server.build(answers)?;
     let mut cache =
         browser::preflight_cache::PreflightCache::new(browser::engine::Engine(scenario.browser));
     let mut trace = browser::fetch(

@@ -10,4 +10,5 @@ pub mod cloudfront;
 pub mod custom;
 pub(crate) mod json_reader;
 pub mod lambda_url;
+pub mod memo;
 pub mod s3;

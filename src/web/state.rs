@@ -705,25 +705,29 @@ pub fn verdict(inputs: &Inputs) -> Verdict {
             (status, Some(lint))
         }
     };
-    let result = match (&scenario, &server) {
-        (Ok(s), Ok(p)) => crate::simulate_prepared(s, &p.server).map(Rc::new),
-        (Err(e), _) | (_, Err(e)) => Err(e.clone()),
-    };
-    let by_browser = match (&scenario, &server, &result) {
-        (Ok(s), Ok(p), Ok(t)) => [Browser::Chrome, Browser::Firefox, Browser::Safari]
-            .into_iter()
-            .filter_map(|b| {
-                if b == s.browser {
-                    return Some((b, t.outcome));
-                }
-                let mut other = s.clone();
-                other.browser = b;
-                crate::simulate_prepared(&other, &p.server)
-                    .ok()
-                    .map(|t| (b, t.outcome))
-            })
-            .collect(),
-        _ => Vec::new(),
+    // Every engine in one call, so that the server answers each distinct request once (see
+    // `simulate_in_browsers`): the chosen browser's trace, and the others' outcomes to compare.
+    const ENGINES: [Browser; 3] = [Browser::Chrome, Browser::Firefox, Browser::Safari];
+    let (result, by_browser) = match (&scenario, &server) {
+        (Ok(s), Ok(p)) => {
+            let traces = crate::simulate_in_browsers(s, &p.server, &ENGINES);
+            let by_browser = ENGINES
+                .into_iter()
+                .zip(&traces)
+                .filter_map(|(b, t)| t.as_ref().ok().map(|t| (b, t.outcome)))
+                .collect();
+            let result = ENGINES
+                .into_iter()
+                .zip(traces)
+                .find_map(|(b, t)| (b == s.browser).then_some(t))
+                .unwrap_or_else(|| crate::simulate_prepared(s, &p.server))
+                .map(Rc::new);
+            match result {
+                Ok(t) => (Ok(t), by_browser),
+                Err(e) => (Err(e), Vec::new()),
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => (Err(e.clone()), Vec::new()),
     };
     Verdict {
         config_status,
