@@ -140,6 +140,8 @@ pub enum BlockReason {
     InvalidRequest,
     /// More than 20 redirects.
     TooManyRedirects,
+    /// An `https:` page fetching an `http:` URL (browser/mixed_content.rs).
+    MixedContent,
 }
 
 impl BlockReason {
@@ -166,6 +168,7 @@ impl BlockReason {
             BlockReason::DisallowedByMode => "disallowed_by_mode",
             BlockReason::InvalidRequest => "invalid_request",
             BlockReason::TooManyRedirects => "too_many_redirects",
+            BlockReason::MixedContent => "mixed_content",
         }
     }
 }

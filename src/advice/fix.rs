@@ -249,6 +249,7 @@ fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
     Some(match blocked.reason {
         BlockReason::DisallowedByMode => "mode \"same-origin\" never reaches another origin: use mode \"cors\" (the default).".into(),
         BlockReason::CorsDisabledScheme => "Only http and https URLs can be fetched cross-origin: serve the resource over https.".into(),
+        BlockReason::MixedContent => mixed_content_change(&r.url),
         _ if r.mode == Mode::NoCors => format!(
             "mode \"no-cors\" allows only GET, HEAD and POST: use mode \"cors\" for {}.",
             r.method
@@ -258,6 +259,22 @@ fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
             trace.js.error.clone().unwrap_or_default()
         ),
     })
+}
+
+/// How to reach an http URL from an https page: over https. S3's website endpoints have no
+/// https (s3-cors.md §5), so for them the way is the REST endpoint or CloudFront.
+fn mixed_content_change(url: &str) -> String {
+    let https = url
+        .strip_prefix("http://")
+        .map(|rest| format!("https://{rest}"));
+    if url.contains(".s3-website") {
+        "The page is https and S3 website endpoints speak only http: request the object from the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint and request its https URL.".into()
+    } else {
+        format!(
+            "The page is https, so the URL must be https too: request {} (the server must answer over TLS).",
+            https.unwrap_or_else(|| url.to_string())
+        )
+    }
 }
 
 /// A method fetch does not uppercase (`patch`) is usually a typo for the uppercase one: say so

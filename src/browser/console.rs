@@ -89,7 +89,8 @@ fn chrome_line(ctx: &Context<'_>, f: &Failure) -> String {
         RedirectContainsCredentials => format!("Redirect location '{v}' contains a username and password, which is disallowed for cross-origin requests."),
         CorsDisabledScheme => format!("Cross origin requests are only supported for protocol schemes: {}.", f.param),
         DisallowedByMode => "Cross origin requests are not allowed by request mode.".into(),
-        InvalidRequest | TooManyRedirects => f.param.clone(),
+        // Reported whole by the fetch itself (the line is the failure's parameter).
+        InvalidRequest | TooManyRedirects | MixedContent => f.param.clone(),
     };
     // Only these failures get the preflight prefix (`IsPreflightError`): method, header and
     // parse failures do not.
@@ -166,9 +167,8 @@ fn firefox_lines(ctx: &Context<'_>, f: &Failure) -> (String, Vec<String>) {
             f.param
         )),
         CorsDisabledScheme => line("CORS request not http"),
-        RedirectContainsCredentials | DisallowedByMode | InvalidRequest | TooManyRedirects => {
-            f.param.clone()
-        }
+        RedirectContainsCredentials | DisallowedByMode | InvalidRequest | TooManyRedirects
+        | MixedContent => f.param.clone(),
     };
     let mut lines = vec![main.clone()];
     if ctx.stage == Stage::Preflight {
@@ -300,7 +300,7 @@ fn safari_reason(ctx: &Context<'_>, f: &Failure) -> String {
         CorsDisabledScheme => {
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme".into()
         }
-        DisallowedByMode | InvalidRequest | TooManyRedirects => f.param.clone(),
+        DisallowedByMode | InvalidRequest | TooManyRedirects | MixedContent => f.param.clone(),
     }
 }
 

@@ -224,6 +224,10 @@ impl<'a> Run<'a> {
                 cross_origin_detail(&self.origin, &url_origin),
                 "HTML #same-origin; Fetch #main-fetch",
             );
+            if super::mixed_content::blocks(self.browser(), &self.origin, &self.url) {
+                let url = self.url.clone();
+                return self.block_mixed_content(&url);
+            }
             match self.mode {
                 Mode::SameOrigin => return self.block_before_sending_mode(false),
                 Mode::NoCors => return self.no_cors_fetch(server),
@@ -736,6 +740,31 @@ impl<'a> Run<'a> {
             "Fetch #main-fetch (request's mode is \"same-origin\")",
         );
         self.network_error(Stage::Request, BlockReason::DisallowedByMode, line, lines);
+    }
+
+    /// `url` is http and the page https: blocked before anything is sent (the first URL, or a
+    /// redirect's Location).
+    fn block_mixed_content(&mut self, url: &url::Url) {
+        let line = super::mixed_content::console_line(self.browser(), self.api, &self.origin, url);
+        let localhost = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        let detail = if self.browser() == Browser::Safari && localhost {
+            format!("The page is https and {url} is http. Safari treats even localhost over http as insecure (unlike Chrome and Firefox), so it refuses the request before anything is sent: no preflight, no request, no CORS check.")
+        } else {
+            format!("The page is https and {url} is http, so the browser refuses the request before anything is sent: no preflight, no request, no CORS check. fetch() and XMLHttpRequest are never upgraded to https (only images, audio and video are).")
+        };
+        self.step(
+            Phase::Page,
+            "Mixed content blocked",
+            StepResult::Fail,
+            detail,
+            "Mixed Content §4.4 (Should fetching request be blocked as mixed content?); Fetch #main-fetch",
+        );
+        self.network_error(
+            Stage::Request,
+            BlockReason::MixedContent,
+            line.clone(),
+            vec![line],
+        );
     }
 
     fn block_scheme(&mut self) {
@@ -1580,6 +1609,18 @@ impl<'a> Run<'a> {
             });
             let line = lines.first().cloned().unwrap_or_default();
             self.network_error(Stage::Response, f.reason, line, lines);
+            return false;
+        }
+        // Main fetch runs again on the Location, mixed-content check included.
+        if super::mixed_content::blocks(self.browser(), &self.origin, &next) {
+            self.refuse_hop(
+                request,
+                response,
+                "Redirect to an http URL",
+                format!("The redirect leads to {next}, an http URL, from an https page."),
+                "Fetch #http-redirect-fetch; Mixed Content §4.4",
+            );
+            self.block_mixed_content(&next);
             return false;
         }
         let next_origin = Origin::of_url(&next);

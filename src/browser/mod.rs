@@ -10,6 +10,7 @@ pub mod engine;
 pub mod exposure;
 mod fetch;
 pub mod mime;
+pub mod mixed_content;
 pub mod preflight;
 pub mod preflight_cache;
 pub mod safelist;
