@@ -340,13 +340,18 @@ impl<'a> Run<'a> {
                 );
                 return false;
             }
-            if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
+            // The value is normalized first (leading and trailing tabs, spaces, CR and LF
+            // stripped), then validated: only a NUL, CR or LF left inside makes the API throw.
+            if crate::http::normalize_value(value)
+                .bytes()
+                .any(|b| matches!(b, 0 | b'\r' | b'\n'))
+            {
                 let text = self.header_error_text(name, value, false);
                 self.block_type_error(
                     "A header value is invalid",
                     format!("The value of {name} holds NUL, CR or LF, so the API throws."),
                     text,
-                    "Fetch #headers-validate",
+                    "Fetch #concept-headers-append (normalize, then validate); Fetch #header-value",
                 );
                 return false;
             }

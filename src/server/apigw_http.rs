@@ -606,6 +606,10 @@ impl Server for HttpApiServer {
         match (cors, request.headers.get("origin")) {
             (None, _) => summary.push_str(" The API has no CORS configuration, so API Gateway adds no CORS header."),
             (Some(_), None) => summary.push_str(" The request has no Origin header, so API Gateway adds no CORS header."),
+            // "For the OPTIONS method, your request must contain an origin header and an
+            // Access-Control-Request-Method header" (http-api-cors.md; aws-other.md §2.2): an
+            // OPTIONS without it is not a preflight, and gets no CORS header.
+            (Some(_), Some(_)) if request.method.eq_ignore_ascii_case("OPTIONS") => summary.push_str(" It is an OPTIONS request without Access-Control-Request-Method, so not a preflight, and API Gateway adds CORS headers to an OPTIONS response only for a preflight: none here."),
             (Some(cors), Some(origin)) => match Self::origin_entry(cors, &origin) {
                 None => summary.push_str(&format!(
                     " The Origin {origin} is not in AllowOrigins, so API Gateway adds no CORS header."

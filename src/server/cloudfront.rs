@@ -719,6 +719,7 @@ impl CloudFrontServer {
         let Some(origin) = request.headers.get("origin") else {
             return format!("{pname} adds CORS headers only to CORS requests, and this request has no Origin header.");
         };
+        let preflight = is_preflight(request);
         let Some(entry) = Self::origin_entry(cors, &origin) else {
             notes.push(unverified("For an Origin not in AccessControlAllowOrigins the policy adds no CORS header and leaves the origin's as they are"));
             return format!("{pname}: the Origin {origin} is not in AccessControlAllowOrigins, so it adds no CORS header.");
@@ -726,7 +727,6 @@ impl CloudFrontServer {
         if policy.format == CloudFrontFormat::Managed && !cors.allow_methods.is_empty() {
             notes.push(unverified("The managed CORS-With-Preflight policy is modelled as two emulators encode it: Allow-Methods for all methods, Expose-Headers *, and no Access-Control-Allow-Headers"));
         }
-        let preflight = is_preflight(request);
         let over = cors.origin_override.value;
         let mut changes = Vec::new();
         let mut put = |name: &'static str, value: String, field: &str, span: Option<Span>| {
@@ -779,7 +779,11 @@ impl CloudFrontServer {
                 cors.allow_credentials.span,
             );
         }
-        if !cors.expose_headers.is_empty() {
+        // The managed CORS-With-Preflight policies add Expose-Headers to preflight responses
+        // only: "For simple CORS requests, CloudFront adds only Access-Control-Allow-Origin"
+        // (using-managed-response-headers-policies.md; aws-other.md §3.1, the managed table).
+        let managed = policy.format == CloudFrontFormat::Managed;
+        if !cors.expose_headers.is_empty() && (preflight || !managed) {
             put(
                 "Access-Control-Expose-Headers",
                 join(&cors.expose_headers),

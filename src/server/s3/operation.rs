@@ -431,9 +431,11 @@ fn read_object(ctx: &Ctx<'_>, key: &str) -> Outcome {
     o
 }
 
+/// The operation's name, the subject of the sentences above ("… of {key}: …").
 fn op_name(ctx: &Ctx<'_>) -> &'static str {
     match (ctx.website, ctx.is_head()) {
-        (true, _) => "The website endpoint serves",
+        (true, true) => "The website endpoint's HEAD",
+        (true, false) => "The website endpoint's GET",
         (false, true) => "HeadObject",
         (false, false) => "GetObject",
     }
