@@ -1268,9 +1268,28 @@ impl<'a> Run<'a> {
                     f.source,
                 );
                 // A network error clears the cache entries for this origin and URL (Fetch,
-                // Gecko); Chromium keeps them (see `clear_cache_after_failure`).
-                if self.browser() != Browser::Chrome {
-                    cache.clear(&origin_header, &url);
+                // Gecko); Chromium keeps them (see `clear_cache_after_failure`). WebKit has
+                // stored the response's grant already when only the method or a header failed
+                // (`preflight::granted_by`).
+                match self.browser() {
+                    Browser::Chrome => {}
+                    Browser::Safari
+                        if matches!(
+                            f.failure.reason,
+                            BlockReason::MethodNotAllowed | BlockReason::HeaderNotAllowed
+                        ) =>
+                    {
+                        let query = Query {
+                            origin: &origin_header,
+                            url: &url,
+                            include: self.include,
+                            method: &self.method,
+                            forced: self.use_preflight_flag,
+                            unsafe_names,
+                        };
+                        cache.store(self.now, &query, &super::preflight::granted_by(&response));
+                    }
+                    Browser::Firefox | Browser::Safari => cache.clear(&origin_header, &url),
                 }
                 self.trace.preflight = Some(Preflight {
                     reasons,
@@ -1307,7 +1326,10 @@ impl<'a> Run<'a> {
                 Err(_) => format!("Access-Control-Max-Age: {v:?} is not a number of seconds."),
             },
         };
+        let long_url = self.browser() == Browser::Chrome
+            && self.url.as_str().len() >= super::preflight_cache::CHROME_MAX_URL_LENGTH;
         match cached_until {
+            None if long_url => format!("{header} Chrome does not cache the preflight of a URL of {} characters or more, so the next request is preflighted again.", super::preflight_cache::CHROME_MAX_URL_LENGTH),
             None => format!("{header} {name} does not cache this result."),
             Some(t) if t <= self.now => format!("{header} The cached result expires at once, so the next request is preflighted again."),
             Some(t) => format!("{header} {name} reuses this result for the same origin and URL until t = {} s.", seconds(t)),

@@ -415,6 +415,29 @@ fn check(
     })
 }
 
+/// What a preflight response grants, read without checking the request against it: WebKit
+/// caches a response that passed the status and Allow-Origin checks and parses even when the
+/// request's method or headers then fail (`validatePreflightResponse` appends the entry before
+/// it returns the method or header error), so the next request it covers skips the preflight
+/// (observed in WebKitGTK 2.50 by the conformance suite).
+pub fn granted_by(response: &Response) -> Granted {
+    let list = |name: &str| match parse_token_list(&response.headers, name) {
+        Some(Ok(v)) => v,
+        _ => Vec::new(),
+    };
+    Granted {
+        methods: list("access-control-allow-methods"),
+        headers: list("access-control-allow-headers")
+            .into_iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect(),
+        max_age: response
+            .headers
+            .get("access-control-max-age")
+            .map(Cow::into_owned),
+    }
+}
+
 fn authorization_wildcard_detail(browser: Browser) -> String {
     match browser {
         Browser::Chrome => "The Fetch standard says * never covers Authorization, but Chrome still lets it through (the CorsNonWildcardRequestHeadersSupport feature is off by default) and reports a DevTools issue: Authorization will not be covered by the wildcard symbol (*) in CORS `Access-Control-Allow-Headers` handling. List authorization explicitly.".into(),

@@ -4,8 +4,9 @@
 //! scenario's first request), never a clock. Engines differ in granularity, caps and keys
 //! (browser-cors.md §7):
 //! * Chrome and Safari keep one result per (origin, URL), replaced by each successful
-//!   preflight; Chrome caps Max-Age at 7,200 s, Safari at 600 s; 0 expires at once; an
-//!   unparsable value means 5 s.
+//!   preflight and erased by a lookup it cannot serve; Chrome caps Max-Age at 7,200 s, Safari
+//!   at 600 s; 0 expires at once; an unparsable value means 5 s; Chrome caches nothing for a
+//!   URL of 1,024 characters or more.
 //! * Firefox keeps one entry per method and header token, merged, keyed by credentials too;
 //!   caps at 86,400 s; 0 or any non-digit value means "not cached at all"; its lookup exempts
 //!   only GET and POST from the method check and never expands a cached `*`.
@@ -57,6 +58,10 @@ fn parse_saturating(digits: &str) -> u64 {
         n.saturating_mul(10).saturating_add(u64::from(b - b'0'))
     })
 }
+
+/// Chromium does not cache the preflight of a URL this long or longer (browser-cors.md §7,
+/// the Chrome row: "URLs of 1024 characters or more are not cached").
+pub const CHROME_MAX_URL_LENGTH: usize = 1024;
 
 /// One cached preflight result.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,8 +136,20 @@ impl PreflightCache {
 
     /// Whether the cache spares this request its preflight at time `now`.
     pub fn lookup(&mut self, now: f64, q: &Query<'_>) -> Lookup {
-        // Stale entries are erased on lookup (Chromium erases stale or insufficient results).
+        // Stale entries are erased on lookup.
         self.entries.retain(|e| e.expires_at > now);
+        let lookup = self.look_up(q);
+        // Chromium and WebKit keep one result per (origin, URL) and erase it when it does not
+        // allow the request (PreflightCache::CheckIfRequestCanSkipPreflight, WebKit
+        // CrossOriginPreflightResultCache::canSkipPreflight: "remove(it); return false"), so a
+        // request it did cover before is preflighted again afterwards. Gecko keeps its entries.
+        if matches!(lookup, Lookup::Miss(_)) && self.engine.browser() != Browser::Firefox {
+            self.clear(q.origin, q.url);
+        }
+        lookup
+    }
+
+    fn look_up(&self, q: &Query<'_>) -> Lookup {
         let live: Vec<&Entry> = self.entries.iter().filter(|e| self.serves(e, q)).collect();
         if live.is_empty() {
             let any_key = self
@@ -186,6 +203,9 @@ impl PreflightCache {
     /// Records a successful preflight at time `now`. Returns the expiry, or `None` when the
     /// engine does not cache it.
     pub fn store(&mut self, now: f64, q: &Query<'_>, granted: &Granted) -> Option<f64> {
+        if self.engine.browser() == Browser::Chrome && q.url.len() >= CHROME_MAX_URL_LENGTH {
+            return None;
+        }
         let age = max_age(self.engine, granted.max_age.as_deref())?;
         let expires_at = now + age as f64;
         let mut methods = granted.methods.clone();
@@ -310,24 +330,27 @@ mod tests {
     fn credentials_and_wildcards() {
         let put = Method::normalize("PUT").unwrap();
         let auth = vec!["authorization".to_string()];
-        let mut c = PreflightCache::new(CHROME);
-        c.store(
-            0.0,
-            &query(&put, &auth, false),
-            &granted(&["*"], &["*"], Some("60")),
-        );
+        let stored = || {
+            let mut c = PreflightCache::new(CHROME);
+            c.store(
+                0.0,
+                &query(&put, &auth, false),
+                &granted(&["*"], &["*"], Some("60")),
+            );
+            c
+        };
         // A result made without credentials never serves an include request.
         assert!(matches!(
-            c.lookup(1.0, &query(&put, &[], true)),
+            stored().lookup(1.0, &query(&put, &[], true)),
             Lookup::Miss(_)
         ));
         // Chrome's cache lookup never lets a cached * cover Authorization.
         assert!(matches!(
-            c.lookup(1.0, &query(&put, &auth, false)),
+            stored().lookup(1.0, &query(&put, &auth, false)),
             Lookup::Miss(_)
         ));
         assert!(matches!(
-            c.lookup(1.0, &query(&put, &[], false)),
+            stored().lookup(1.0, &query(&put, &[], false)),
             Lookup::Hit { .. }
         ));
         let mut f = PreflightCache::new(FIREFOX);
@@ -340,5 +363,40 @@ mod tests {
             f.lookup(1.0, &query(&put, &[], false)),
             Lookup::Miss(_)
         ));
+    }
+
+    #[test]
+    fn an_insufficient_result_is_erased_except_by_firefox() {
+        let put = Method::normalize("PUT").unwrap();
+        let custom = vec!["x-custom".to_string()];
+        for (engine, kept) in [(CHROME, false), (SAFARI, false), (FIREFOX, true)] {
+            let mut c = PreflightCache::new(engine);
+            c.store(
+                0.0,
+                &query(&put, &[], false),
+                &granted(&["PUT"], &[], Some("60")),
+            );
+            assert!(matches!(
+                c.lookup(1.0, &query(&put, &custom, false)),
+                Lookup::Miss(_)
+            ));
+            let hit = matches!(c.lookup(2.0, &query(&put, &[], false)), Lookup::Hit { .. });
+            assert_eq!(hit, kept, "{engine:?}");
+        }
+    }
+
+    #[test]
+    fn chrome_does_not_cache_a_long_url() {
+        let put = Method::normalize("PUT").unwrap();
+        let long = format!("https://b.example/{}", "a".repeat(CHROME_MAX_URL_LENGTH));
+        for (engine, cached) in [(CHROME, false), (SAFARI, true), (FIREFOX, true)] {
+            let mut c = PreflightCache::new(engine);
+            let q = Query {
+                url: &long,
+                ..query(&put, &[], false)
+            };
+            let stored = c.store(0.0, &q, &granted(&["PUT"], &[], Some("60")));
+            assert_eq!(stored.is_some(), cached, "{engine:?}");
+        }
     }
 }

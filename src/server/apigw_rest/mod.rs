@@ -285,7 +285,15 @@ impl RestApiServer {
             .gateway_responses
             .iter()
             .find(|g| g.kind == class);
-        let status = specific.and_then(|g| g.status).unwrap_or(default_status);
+        // A type customised on its own is used whole; one that is not falls back to
+        // DEFAULT_4XX/DEFAULT_5XX, its headers and its status code alike ("Changing the status
+        // code of this fallback gateway response changes the status codes of all other 4XX
+        // responses", supported-gateway-response-types; aws-other.md §1.1.5).
+        let status = match specific {
+            Some(g) => g.status,
+            None => fallback.and_then(|g| g.status),
+        }
+        .unwrap_or(default_status);
         let mut r = Response::new(status);
         r.headers.append("Content-Type", "application/json");
         r.headers.append("x-amzn-ErrorType", error_type);
@@ -293,9 +301,8 @@ impl RestApiServer {
         let mut sources = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let (used, used_name) = match (specific, fallback) {
-            (Some(g), _) if !g.headers.is_empty() => (Some(g), kind.to_string()),
-            (_, Some(g)) => (Some(g), class.to_string()),
-            (Some(g), None) => (Some(g), kind.to_string()),
+            (Some(g), _) => (Some(g), kind.to_string()),
+            (None, Some(g)) => (Some(g), class.to_string()),
             (None, None) => (None, String::new()),
         };
         let mut summary = format!("API Gateway answers {status} itself ({kind} gateway response, {{\"message\":\"{message}\"}}): {why}");

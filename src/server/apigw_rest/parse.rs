@@ -292,13 +292,27 @@ fn cli_method(j: &Json, key: Option<&str>) -> Result<MethodDef, Error> {
 }
 
 fn cli_gateway_response(j: &Json) -> Result<GatewayResponseDef, Error> {
+    let status = match status_text(j.get_any(&["statusCode", "StatusCode"])) {
+        None => None,
+        // API Gateway checks the pattern [1-5]\d\d; a value that is not even a number is
+        // refused like one out of range (the range is checked in `validate`).
+        Some(s) => match s.parse::<u16>() {
+            Ok(n) => Some(n),
+            Err(_) => return Err(bad_request(
+                format!(
+                    "Invalid status code {s}: a gateway response statusCode must match [1-5]\\d\\d"
+                ),
+                Some(j.span),
+            )),
+        },
+    };
     Ok(GatewayResponseDef {
         kind: j
             .get_any(&["responseType", "ResponseType"])
             .and_then(Json::as_str)
             .unwrap_or("DEFAULT_4XX")
             .to_string(),
-        status: status_text(j.get_any(&["statusCode", "StatusCode"])).and_then(|s| s.parse().ok()),
+        status,
         headers: mappings(
             j.get_any(&["responseParameters", "ResponseParameters"]),
             "gatewayresponse.header.",
@@ -619,7 +633,18 @@ fn console(e: &Json, cfg: &mut RestApiConfig) -> Result<(), Error> {
                 .collect::<Vec<_>>()
         }
         None => {
-            let mut v: Vec<String> = existing.iter().map(|(m, _, _)| m.clone()).collect();
+            // A method ANY stands for every method: the console lists them all
+            // (apigateway-test-cors.md shows DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT;
+            // aws-other.md §1.2). A browser would never match a literal "ANY".
+            let mut v: Vec<String> = existing
+                .iter()
+                .flat_map(|(m, _, _)| match m.as_str() {
+                    "ANY" => ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"]
+                        .map(String::from)
+                        .to_vec(),
+                    _ => vec![m.clone()],
+                })
+                .collect();
             v.push("OPTIONS".into());
             v.sort();
             v.dedup();
