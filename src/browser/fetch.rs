@@ -202,6 +202,9 @@ impl<'a> Run<'a> {
         if !self.prepare() {
             return;
         }
+        if self.url.scheme() == "data" {
+            return self.data_url_fetch();
+        }
         let url_origin = Origin::of_url(&self.url);
         let same_origin = self.origin.same_origin(&url_origin);
         self.trace.cross_origin = !same_origin;
@@ -1484,6 +1487,57 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// A `data:` URL: the browser answers it itself, whatever the mode, method or credentials
+    /// (Fetch #main-fetch runs a scheme fetch for the data scheme before any mode or CORS
+    /// step; Fetch #scheme-fetch). Observed in Chromium 156: fetch() and XMLHttpRequest get a
+    /// basic 200 whose Content-Type and body are readable, for GET, HEAD, POST and PUT and in
+    /// every mode.
+    fn data_url_fetch(&mut self) {
+        let Some(mime) = data_url_mime(self.url.as_str()) else {
+            let url = self.url.to_string();
+            self.step(
+                Phase::Page,
+                "The data: URL has no comma",
+                StepResult::Fail,
+                format!("{url} has no comma between its type and its data, so it is not a data: URL the browser can read: a network error."),
+                "Fetch #data-url-processor",
+            );
+            // Observed in Chromium 156; what Firefox and WebKit print was not observed.
+            let line = match self.browser() {
+                Browser::Chrome => "Failed to load resource: net::ERR_INVALID_URL".to_string(),
+                _ => String::new(),
+            };
+            let lines = if line.is_empty() {
+                Vec::new()
+            } else {
+                vec![line.clone()]
+            };
+            self.network_error(Stage::Request, BlockReason::InvalidRequest, line, lines);
+            return;
+        };
+        self.step(
+            Phase::Page,
+            "A data: URL needs no server",
+            StepResult::Info,
+            format!("The browser decodes the data: URL itself: nothing is sent, CORS does not apply, and the response is a basic 200 with Content-Type: {mime}, whatever the method, mode or credentials."),
+            "Fetch #main-fetch (scheme is data); Fetch #scheme-fetch",
+        );
+        self.trace.readable_headers = vec!["content-type".into()];
+        self.trace.js = JsView {
+            response_type: "basic".into(),
+            status: 200,
+            error: None,
+            body_readable: true,
+        };
+        self.step(
+            Phase::Js,
+            "Script reads the whole response",
+            StepResult::Pass,
+            "Status 200, Content-Type and the decoded body are readable.",
+            "Fetch #concept-filtered-response-basic",
+        );
+    }
+
     /// A same-origin response: a basic response, fully readable but for Set-Cookie.
     fn read_basic(&mut self, response: Response) {
         self.trace.readable_headers = basic_readable_headers(&response.headers);
@@ -1961,6 +2015,27 @@ fn server_answers(status: u16) -> Cow<'static, str> {
         403 => "Server answers 403".into(),
         other => format!("Server answers {other}").into(),
     }
+}
+
+/// The Content-Type of a `data:` URL's response: the type before the comma without
+/// `;base64`, `text/plain` put in front of a bare `;charset=…`, and
+/// `text/plain;charset=US-ASCII` when there is none (Fetch #data-url-processor). `None`: no
+/// comma, so not a data: URL the browser can read.
+fn data_url_mime(url: &str) -> Option<String> {
+    let body = url.strip_prefix("data:")?;
+    let (meta, _) = body.split_once(',')?;
+    let meta = meta.trim_matches(crate::http::is_http_whitespace);
+    let meta = match meta.len().checked_sub(";base64".len()) {
+        Some(cut) if meta[cut..].eq_ignore_ascii_case(";base64") => meta[..cut].trim_end(),
+        _ => meta,
+    };
+    Some(if meta.is_empty() {
+        "text/plain;charset=US-ASCII".to_string()
+    } else if meta.starts_with(';') {
+        format!("text/plain{meta}")
+    } else {
+        meta.to_string()
+    })
 }
 
 fn cross_origin_detail(page: &Origin, target: &Origin) -> String {

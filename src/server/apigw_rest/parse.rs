@@ -298,12 +298,14 @@ fn cli_gateway_response(j: &Json) -> Result<GatewayResponseDef, Error> {
         // refused like one out of range (the range is checked in `validate`).
         Some(s) => match s.parse::<u16>() {
             Ok(n) => Some(n),
-            Err(_) => return Err(bad_request(
-                format!(
+            Err(_) => {
+                return Err(bad_request(
+                    format!(
                     "Invalid status code {s}: a gateway response statusCode must match [1-5]\\d\\d"
                 ),
-                Some(j.span),
-            )),
+                    Some(j.span),
+                ))
+            }
         },
     };
     Ok(GatewayResponseDef {
