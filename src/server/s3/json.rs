@@ -284,23 +284,28 @@ impl Reader<'_, '_> {
             return Err(self.boto_type_error(path, value, "<class 'dict'>"));
         };
         let members = props(obj);
-        for required in BOTO_REQUIRED {
-            if get(&members, required).is_none() {
-                return Err(self.boto_error(
-                    format!("Missing required parameter in {path}: \"{required}\""),
-                    obj.start,
-                ));
-            }
-        }
-        if let Some(unknown) = members.iter().find(|p| !BOTO_MEMBERS.contains(&p.name)) {
-            return Err(self.boto_error(
-                format!(
-                    "Unknown parameter in {path}: \"{}\", must be one of: {}",
-                    unknown.name,
-                    BOTO_MEMBERS.join(", ")
-                ),
-                unknown.key_start,
-            ));
+        // botocore reports every missing member, then every unknown one, a line each; they
+        // are joined on one line here. The first unknown key is where the error points: it is
+        // usually the typo behind a missing member ("AllowedMethod" for "AllowedMethods").
+        let mut lines: Vec<String> = BOTO_REQUIRED
+            .iter()
+            .filter(|required| get(&members, required).is_none())
+            .map(|required| format!("Missing required parameter in {path}: \"{required}\""))
+            .collect();
+        let unknown: Vec<_> = members
+            .iter()
+            .filter(|p| !BOTO_MEMBERS.contains(&p.name))
+            .collect();
+        lines.extend(unknown.iter().map(|p| {
+            format!(
+                "Unknown parameter in {path}: \"{}\", must be one of: {}",
+                p.name,
+                BOTO_MEMBERS.join(", ")
+            )
+        }));
+        if !lines.is_empty() {
+            let at = unknown.first().map_or(obj.start, |p| p.key_start);
+            return Err(self.boto_error(lines.join("; "), at));
         }
         let mut rule = CorsRule::empty(self.span(obj.start));
         for p in &members {
@@ -767,8 +772,13 @@ mod tests {
             ),
             (
                 r#"{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethod":["GET"]}]}"#,
-                "Missing required parameter in CORSConfiguration.CORSRules[0]: \"AllowedMethods\"",
-                sp(1, 15),
+                "Missing required parameter in CORSConfiguration.CORSRules[0]: \"AllowedMethods\"; Unknown parameter in CORSConfiguration.CORSRules[0]: \"AllowedMethod\", must be one of: ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders, MaxAgeSeconds",
+                sp(1, 39),
+            ),
+            (
+                r#"{"CORSRules":[{"Origins":["*"]}]}"#,
+                "Missing required parameter in CORSConfiguration.CORSRules[0]: \"AllowedMethods\"; Missing required parameter in CORSConfiguration.CORSRules[0]: \"AllowedOrigins\"; Unknown parameter in CORSConfiguration.CORSRules[0]: \"Origins\", must be one of: ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders, MaxAgeSeconds",
+                sp(1, 16),
             ),
             (
                 r#"{"CORSRules":[{"AllowedOrigins":"*","AllowedMethods":["GET"]}]}"#,
