@@ -314,6 +314,18 @@ impl PreparedServer {
         }
     }
 
+    /// An error when the browser cannot even connect to the URL `request` names: an S3
+    /// website endpoint over https (src/server/s3/endpoint.rs, `unreachable`).
+    fn check_reachable(&self, request: &scenario::RequestSpec) -> Result<(), Error> {
+        match &self.0 {
+            Prepared::S3 { .. } => match server::s3::unreachable(&request.url) {
+                Some(why) => Err(Error::scenario(why, None)),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
     /// A fresh server, ready to answer requests. An S3 bucket's answer is a function of the
     /// request alone, so a bucket answers from `answers` a request asked before (in another
     /// browser's simulation of the same scenario, say); the other servers ignore it.
@@ -431,6 +443,10 @@ fn simulate_answered(
     server: &PreparedServer,
     answers: &Arc<Answers>,
 ) -> Result<Trace, Error> {
+    server.check_reachable(&scenario.request)?;
+    for later in &scenario.sequence {
+        server.check_reachable(later)?;
+    }
     let server = server.build(answers)?;
     let mut cache =
         browser::preflight_cache::PreflightCache::new(browser::engine::Engine(scenario.browser));

@@ -56,6 +56,21 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
     target_of(url, &parsed)
 }
 
+/// Why a browser cannot reach `url` at all, when it names an S3 website endpoint over https:
+/// website endpoints serve only http ("Amazon S3 website endpoints do not support HTTPS",
+/// WebsiteEndpoints; s3-cors.md §5), so the connection fails before any CORS check. The
+/// message starts with `request.url:`, the field it is about.
+pub fn unreachable(url: &str) -> Option<String> {
+    let parsed = crate::http::parse_url(url.trim()).ok()?;
+    let website = parsed.scheme() == "https"
+        && matches!(classify_host(parsed.host_str()?), HostKind::Website(_));
+    website.then(|| {
+        let mut http = parsed.clone();
+        let _ = http.set_scheme("http");
+        format!("request.url: S3 website endpoints serve only http, so a browser's connection to {parsed} fails before any CORS check (a network error, whatever the configuration). Request {http} from a page served over http, or the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint.")
+    })
+}
+
 /// The bucket and key of `parsed`, the parse of `url`.
 pub(crate) fn target_of(url: &str, parsed: &url::Url) -> Result<Target, String> {
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -361,5 +376,28 @@ mod tests {
         assert_eq!(percent_decode("%C3%A9"), "é");
         // Invalid UTF-8 after decoding is replaced, as a lossy decoder does.
         assert_eq!(percent_decode("/%FF%C3"), "/\u{FFFD}\u{FFFD}");
+    }
+
+    #[test]
+    fn a_website_endpoint_over_https_cannot_be_reached() {
+        for url in [
+            "https://b.s3-website-us-east-1.amazonaws.com/index.html",
+            "https://b.s3-website.eu-central-1.amazonaws.com/",
+        ] {
+            let why = unreachable(url).expect(url);
+            assert!(
+                why.starts_with("request.url: S3 website endpoints serve only http"),
+                "{why}"
+            );
+            assert!(why.contains(&url.replacen("https", "http", 1)), "{why}");
+        }
+        for url in [
+            "http://b.s3-website-us-east-1.amazonaws.com/index.html",
+            "https://b.s3.us-east-1.amazonaws.com/k",
+            "https://cdn.example.com/k",
+            "not a url",
+        ] {
+            assert_eq!(unreachable(url), None, "{url}");
+        }
     }
 }

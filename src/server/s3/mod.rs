@@ -23,7 +23,7 @@ mod validate;
 mod wire;
 mod xml;
 
-pub use endpoint::{parse_target, Addressing, Target};
+pub use endpoint::{parse_target, unreachable, Addressing, Target};
 pub use evaluate::{grant, select_rule, Grant, Query, Selection};
 pub use matching::{header_matches, origin_matches, parse_request_headers};
 pub use validate::{ALLOWED_METHODS, MALFORMED_XML_MESSAGE, MAX_DOCUMENT_BYTES, MAX_RULES};
