@@ -425,6 +425,7 @@ impl HttpApiServer {
 
     fn preflight(&self, cors: &CorsFields, request: &Request, route: Option<&Route>) -> Response {
         let mut notes = Vec::new();
+        super::aws_common::comma_notes(cors, &mut notes);
         let mut sources = Vec::new();
         let origin = request.headers.get("origin").unwrap_or_default();
         if let Some(route) = route.filter(|r| r.authorizer != Authorizer::None) {

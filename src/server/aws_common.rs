@@ -489,6 +489,25 @@ impl CorsFields {
     }
 }
 
+/// Notes for list items that hold a comma: one item is one name, so `"a,b"` never matches.
+pub fn comma_notes(c: &CorsFields, notes: &mut Vec<String>) {
+    for (list, name) in [
+        (&c.allow_headers, "AllowHeaders"),
+        (&c.allow_methods, "AllowMethods"),
+        (&c.allow_origins, "AllowOrigins"),
+        (&c.expose_headers, "ExposeHeaders"),
+    ] {
+        for item in list.iter().flatten() {
+            if item.value.contains(',') {
+                notes.push(format!(
+                    "{name} item \"{}\" holds a comma: each list item is one value, so this is treated as one name that nothing matches (serverless-express#508). Write one item per value.",
+                    item.value
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -280,25 +280,6 @@ fn provenance(summary: String) -> Provenance {
     }
 }
 
-/// Notes for list items that hold a comma: one item is one name, so `"a,b"` never matches.
-fn comma_notes(c: &CorsFields, notes: &mut Vec<String>) {
-    for (list, name) in [
-        (&c.allow_headers, "AllowHeaders"),
-        (&c.allow_methods, "AllowMethods"),
-        (&c.allow_origins, "AllowOrigins"),
-        (&c.expose_headers, "ExposeHeaders"),
-    ] {
-        for item in list.iter().flatten() {
-            if item.value.contains(',') {
-                notes.push(format!(
-                    "{name} item \"{}\" holds a comma: each list item is one value, so this is treated as one name that nothing matches (serverless-express#508). Write one item per value.",
-                    item.value
-                ));
-            }
-        }
-    }
-}
-
 impl Server for LambdaUrlServer {
     fn respond(&self, request: &Request) -> Response {
         let origin = request.headers.get("origin");
@@ -309,7 +290,7 @@ impl Server for LambdaUrlServer {
             .is_some_and(|a| a.value == "AWS_IAM");
         let mut notes = Vec::new();
         if let Some(c) = &self.config.cors {
-            comma_notes(c, &mut notes);
+            super::aws_common::comma_notes(c, &mut notes);
         }
 
         // A preflight is answered by Lambda itself when CORS is configured.
