@@ -314,12 +314,13 @@ impl PreparedServer {
         }
     }
 
-    /// An error when the browser cannot even connect to the URL `request` names: an S3
-    /// website endpoint over https (src/server/s3/endpoint.rs, `unreachable`).
-    fn check_reachable(&self, request: &scenario::RequestSpec) -> Result<(), Error> {
+    /// An error, about the field `field`, when the browser cannot even connect to the URL
+    /// `request` names: an S3 website endpoint over https (src/server/s3/endpoint.rs,
+    /// `unreachable`).
+    fn check_reachable(&self, request: &scenario::RequestSpec, field: &str) -> Result<(), Error> {
         match &self.0 {
             Prepared::S3 { .. } => match server::s3::unreachable(&request.url) {
-                Some(why) => Err(Error::scenario(why, None)),
+                Some(why) => Err(Error::scenario(format!("{field}: {why}"), None)),
                 None => Ok(()),
             },
             _ => Ok(()),
@@ -443,9 +444,9 @@ fn simulate_answered(
     server: &PreparedServer,
     answers: &Arc<Answers>,
 ) -> Result<Trace, Error> {
-    server.check_reachable(&scenario.request)?;
-    for later in &scenario.sequence {
-        server.check_reachable(later)?;
+    server.check_reachable(&scenario.request, "request.url")?;
+    for (i, later) in scenario.sequence.iter().enumerate() {
+        server.check_reachable(later, &format!("sequence[{i}].url"))?;
     }
     let server = server.build(answers)?;
     let mut cache =

@@ -47,6 +47,15 @@ fn its_content_type_comes_from_the_url() {
     assert!(detail("data:;base64,aGk=").contains("Content-Type: text/plain;charset=US-ASCII"));
     assert!(detail("data:application/json,{}").contains("Content-Type: application/json"));
     assert!(detail("data:;charset=utf-8,x").contains("Content-Type: text/plain;charset=utf-8"));
+    assert!(detail("data:TEXT/HTML,x").contains("Content-Type: text/html,"));
+    assert!(detail("data:foo,x").contains("Content-Type: text/plain;charset=US-ASCII"));
+    assert!(detail("data:image/png ; base64,aGk=").contains("Content-Type: image/png,"));
+}
+
+#[test]
+fn a_comma_in_the_fragment_does_not_count() {
+    let t = run("chrome", "data:text/plain#a,b", "GET", "cors", "fetch");
+    assert_eq!(t.outcome, Outcome::Blocked);
 }
 
 #[test]
@@ -58,4 +67,15 @@ fn a_data_url_without_a_comma_is_a_network_error() {
         t.blocked.unwrap().console,
         "Failed to load resource: net::ERR_INVALID_URL"
     );
+    let scenario = cors_sim::Scenario::from_json(
+        &json!({"browser": "chrome", "request": {"origin": "https://app.example.com", "url": "data:hello", "mode": "no-cors"},
+            "server": {"kind": "custom", "response": {"status": 200}}})
+        .to_string(),
+    )
+    .unwrap();
+    let change = cors_sim::advice::fix::fix(&scenario)
+        .unwrap()
+        .request_change
+        .expect("a request change");
+    assert!(change.contains("needs a comma"), "{change}");
 }

@@ -79,6 +79,10 @@ fn a_redirect_to_http_is_blocked_at_the_redirect() {
             server.clone(),
         );
         assert_eq!(reason(&t), Some("mixed_content"), "{browser}");
+        assert_eq!(
+            t.blocked.as_ref().unwrap().stage,
+            cors_sim::trace::Stage::Response
+        );
         assert_eq!(t.redirects.len(), 1, "{browser}: the redirect was received");
         let console = &t.blocked.as_ref().unwrap().console;
         assert!(
@@ -100,4 +104,22 @@ fn the_fix_names_the_https_way_in() {
     assert_eq!(report.fixed_config, None);
     let change = report.request_change.expect("a request-side change");
     assert!(change.contains("REST endpoint over https"), "{change}");
+}
+
+#[test]
+fn after_a_redirect_the_fix_is_the_location() {
+    let scenario = json!({
+        "browser": "chrome",
+        "request": {"origin": "https://app.example.com", "url": "https://api.example.com/a"},
+        "server": {"kind": "custom",
+            "redirects": [{"status": 302, "headers": [["Location", "http://cdn.example.com/a"], ["Access-Control-Allow-Origin", "*"]]}],
+            "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}},
+    });
+    let scenario = cors_sim::Scenario::from_json(&scenario.to_string()).unwrap();
+    let report = cors_sim::advice::fix::fix(&scenario).unwrap();
+    let change = report.request_change.expect("a change");
+    assert!(
+        change.contains("make the redirect's Location https://cdn.example.com/a"),
+        "{change}"
+    );
 }

@@ -130,3 +130,28 @@ fn a_prepared_server_gives_the_traces_of_simulate_every_time() {
         }
     }
 }
+
+/// The three browsers simulated in one call (the server answering a repeated request from
+/// memory) give exactly the traces of one simulation per browser.
+#[test]
+fn simulating_in_every_browser_at_once_gives_each_browsers_own_trace() {
+    use cors_sim::Browser;
+    let browsers = [Browser::Chrome, Browser::Firefox, Browser::Safari];
+    for (id, p) in presets() {
+        let scenario = cors_sim::Scenario::from_json(&p["scenario"].to_string())
+            .unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let Ok(server) = cors_sim::PreparedServer::new(&scenario.server) else {
+            continue;
+        };
+        let together = cors_sim::simulate_in_browsers(&scenario, &server, &browsers);
+        for (browser, trace) in browsers.into_iter().zip(together) {
+            let mut alone = scenario.clone();
+            alone.browser = browser;
+            assert_eq!(
+                trace.ok(),
+                cors_sim::simulate(&alone).ok(),
+                "{id} in {browser:?}"
+            );
+        }
+    }
+}

@@ -242,6 +242,9 @@ pub fn unified_diff(before: &str, after: &str) -> String {
 /// When the browser refuses the request before any server is involved.
 fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
     let blocked = trace.blocked.as_ref()?;
+    if blocked.reason == BlockReason::MixedContent {
+        return Some(mixed_content_change(&scenario.request.url, trace));
+    }
     if blocked.stage != Stage::Request {
         return None;
     }
@@ -249,7 +252,9 @@ fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
     Some(match blocked.reason {
         BlockReason::DisallowedByMode => "mode \"same-origin\" never reaches another origin: use mode \"cors\" (the default).".into(),
         BlockReason::CorsDisabledScheme => "Only http and https URLs can be fetched cross-origin: serve the resource over https.".into(),
-        BlockReason::MixedContent => mixed_content_change(&r.url),
+        _ if r.url.trim_start().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("data:")) => {
+            "A data: URL needs a comma between its type and its data, as in data:text/plain,hello.".into()
+        }
         _ if r.mode == Mode::NoCors => format!(
             "mode \"no-cors\" allows only GET, HEAD and POST: use mode \"cors\" for {}.",
             r.method
@@ -262,11 +267,25 @@ fn request_side_change(scenario: &Scenario, trace: &Trace) -> Option<String> {
 }
 
 /// How to reach an http URL from an https page: over https. S3's website endpoints have no
-/// https (s3-cors.md §5), so for them the way is the REST endpoint or CloudFront.
-fn mixed_content_change(url: &str) -> String {
-    let https = url
-        .strip_prefix("http://")
-        .map(|rest| format!("https://{rest}"));
+/// https (s3-cors.md §5), so for them the way is the REST endpoint or CloudFront. When a
+/// redirect led there, its Location is what must change.
+fn mixed_content_change(url: &str, trace: &Trace) -> String {
+    let redirected_to = trace
+        .redirects
+        .last()
+        .and_then(|hop| hop.response.headers.get("location"))
+        .map(|l| l.into_owned());
+    let target = redirected_to.as_deref().unwrap_or(url);
+    let https = crate::http::parse_url(target.trim()).ok().map(|mut u| {
+        let _ = u.set_scheme("https");
+        u.to_string()
+    });
+    if let Some(location) = &redirected_to {
+        return format!(
+            "The page is https and the server redirects to {location}, an http URL: make the redirect's Location {} (the server there must answer over TLS).",
+            https.as_deref().unwrap_or("https")
+        );
+    }
     if url.contains(".s3-website") {
         "The page is https and S3 website endpoints speak only http: request the object from the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint and request its https URL.".into()
     } else {

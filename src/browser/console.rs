@@ -297,6 +297,11 @@ fn safari_reason(ctx: &Context<'_>, f: &Failure) -> String {
             f.param
         ),
         RedirectContainsCredentials => format!("redirection URL {} has credentials", f.param),
+        // The first URL: DocumentThreadableLoader refuses it before sending anything; a
+        // redirect's Location: its redirect check.
+        CorsDisabledScheme if ctx.stage == Stage::Request => {
+            "Cross origin requests are only supported for HTTP.".into()
+        }
         CorsDisabledScheme => {
             "not allowed to follow a cross-origin CORS redirection with non CORS scheme".into()
         }

@@ -229,7 +229,7 @@ impl<'a> Run<'a> {
             );
             if super::mixed_content::blocks(self.browser(), &self.origin, &self.url) {
                 let url = self.url.clone();
-                return self.block_mixed_content(&url);
+                return self.block_mixed_content(&url, Stage::Request);
             }
             match self.mode {
                 Mode::SameOrigin => return self.block_before_sending_mode(false),
@@ -752,11 +752,14 @@ impl<'a> Run<'a> {
 
     /// `url` is http and the page https: blocked before anything is sent (the first URL, or a
     /// redirect's Location).
-    fn block_mixed_content(&mut self, url: &url::Url) {
+    /// `url` is http and the page https: blocked before anything is sent to it. `stage` is
+    /// `Request` for the first URL and `Response` for a redirect's Location (the redirect itself
+    /// was received).
+    fn block_mixed_content(&mut self, url: &url::Url, stage: Stage) {
         let line = super::mixed_content::console_line(self.browser(), self.api, &self.origin, url);
-        let localhost = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-        let detail = if self.browser() == Browser::Safari && localhost {
-            format!("The page is https and {url} is http. Safari treats even localhost over http as insecure (unlike Chrome and Firefox), so it refuses the request before anything is sent: no preflight, no request, no CORS check.")
+        let detail = if self.browser() == Browser::Safari && super::mixed_content::is_loopback(url)
+        {
+            format!("The page is https and {url} is http. Safari treats even localhost and loopback addresses over http as insecure (unlike Chrome and Firefox), so it refuses the request before anything is sent: no preflight, no request, no CORS check.")
         } else {
             format!("The page is https and {url} is http, so the browser refuses the request before anything is sent: no preflight, no request, no CORS check. fetch() and XMLHttpRequest are never upgraded to https (only images, audio and video are).")
         };
@@ -767,12 +770,7 @@ impl<'a> Run<'a> {
             detail,
             "Mixed Content §4.4 (Should fetching request be blocked as mixed content?); Fetch #main-fetch",
         );
-        self.network_error(
-            Stage::Request,
-            BlockReason::MixedContent,
-            line.clone(),
-            vec![line],
-        );
+        self.network_error(stage, BlockReason::MixedContent, line.clone(), vec![line]);
     }
 
     fn block_scheme(&mut self) {
@@ -1271,9 +1269,9 @@ impl<'a> Run<'a> {
                     f.source,
                 );
                 // A network error clears the cache entries for this origin and URL (Fetch,
-                // Gecko); Chromium keeps them (see `clear_cache_after_failure`). WebKit has
-                // stored the response's grant already when only the method or a header failed
-                // (`preflight::granted_by`).
+                // Gecko). Chromium has nothing left to clear: its lookup erased the entry that
+                // could not serve this request. WebKit stores the response's grant when only the
+                // method or a header failed (`preflight::granted_by`).
                 match self.browser() {
                     Browser::Chrome => {}
                     Browser::Safari
@@ -1282,15 +1280,26 @@ impl<'a> Run<'a> {
                             BlockReason::MethodNotAllowed | BlockReason::HeaderNotAllowed
                         ) =>
                     {
+                        // Stored as the response grants it: the "request's method when
+                        // methods is null" rule is for a preflight that passed.
                         let query = Query {
                             origin: &origin_header,
                             url: &url,
                             include: self.include,
                             method: &self.method,
-                            forced: self.use_preflight_flag,
+                            forced: false,
                             unsafe_names,
                         };
-                        cache.store(self.now, &query, &super::preflight::granted_by(&response));
+                        let granted = super::preflight::granted_by(&response);
+                        if let Some(until) = cache.store(self.now, &query, &granted) {
+                            self.step(
+                                Phase::Preflight,
+                                "WebKit caches this preflight anyway",
+                                StepResult::Info,
+                                format!("The response passed the status and Allow-Origin checks, so WebKit keeps what it allows until t = {} s, although this request needed more: a later request it covers skips the preflight.", seconds(until)),
+                                "WebKit behaviour (observed in WebKitGTK 2.50): validatePreflightResponse caches the result before checking the method and headers",
+                            );
+                        }
                     }
                     Browser::Firefox | Browser::Safari => cache.clear(&origin_header, &url),
                 }
@@ -1692,18 +1701,6 @@ impl<'a> Run<'a> {
             self.network_error(Stage::Response, f.reason, line, lines);
             return false;
         }
-        // Main fetch runs again on the Location, mixed-content check included.
-        if super::mixed_content::blocks(self.browser(), &self.origin, &next) {
-            self.refuse_hop(
-                request,
-                response,
-                "Redirect to an http URL",
-                format!("The redirect leads to {next}, an http URL, from an https page."),
-                "Fetch #http-redirect-fetch; Mixed Content §4.4",
-            );
-            self.block_mixed_content(&next);
-            return false;
-        }
         let next_origin = Origin::of_url(&next);
         // Fetch refuses credentials in a cross-origin Location in cors mode; Chromium refuses
         // them in no-cors mode too (observed: "TypeError: Failed to fetch", no console line).
@@ -1747,6 +1744,19 @@ impl<'a> Run<'a> {
                 "Fetch #http-redirect-fetch (location URL includes credentials)",
             );
             self.block_redirect(&f, status, &target);
+            return false;
+        }
+        // Main fetch runs again on the Location, mixed-content check included (after the
+        // redirect's own checks above, credentials in the Location among them).
+        if super::mixed_content::blocks(self.browser(), &self.origin, &next) {
+            self.refuse_hop(
+                request,
+                response,
+                "Redirect to an http URL",
+                format!("The redirect leads to {next}, an http URL, from an https page."),
+                "Fetch #http-redirect-fetch; Mixed Content §4.4",
+            );
+            self.block_mixed_content(&next, Stage::Response);
             return false;
         }
         // Redirect-taint: a hop to another origin, from a URL that is not the page's origin,
@@ -2017,24 +2027,38 @@ fn server_answers(status: u16) -> Cow<'static, str> {
     }
 }
 
-/// The Content-Type of a `data:` URL's response: the type before the comma without
-/// `;base64`, `text/plain` put in front of a bare `;charset=…`, and
-/// `text/plain;charset=US-ASCII` when there is none (Fetch #data-url-processor). `None`: no
-/// comma, so not a data: URL the browser can read.
+/// The Content-Type of a `data:` URL's response (Fetch #data-url-processor): the MIME type
+/// before the comma, without a final `;base64`, with `text/plain` put in front of a bare
+/// `;charset=…`; its type and subtype lowercased; `text/plain;charset=US-ASCII` when it is
+/// empty or does not parse. The fragment is not part of it. `None`: no comma, so not a data:
+/// URL the browser can read.
 fn data_url_mime(url: &str) -> Option<String> {
+    use crate::http::is_http_whitespace;
     let body = url.strip_prefix("data:")?;
+    let body = body.split_once('#').map_or(body, |(before, _)| before);
     let (meta, _) = body.split_once(',')?;
-    let meta = meta.trim_matches(crate::http::is_http_whitespace);
-    let meta = match meta.len().checked_sub(";base64".len()) {
-        Some(cut) if meta[cut..].eq_ignore_ascii_case(";base64") => meta[..cut].trim_end(),
+    let meta = meta.trim_matches(is_http_whitespace);
+    let meta = match meta.rfind(';') {
+        Some(i)
+            if meta[i + 1..]
+                .trim_matches(is_http_whitespace)
+                .eq_ignore_ascii_case("base64") =>
+        {
+            meta[..i].trim_end_matches(is_http_whitespace)
+        }
         _ => meta,
     };
-    Some(if meta.is_empty() {
-        "text/plain;charset=US-ASCII".to_string()
-    } else if meta.starts_with(';') {
+    let meta = if meta.starts_with(';') {
         format!("text/plain{meta}")
     } else {
         meta.to_string()
+    };
+    Some(match super::mime::parse_mime_type(&meta) {
+        Some(parsed) => match meta.find(';') {
+            Some(i) => format!("{}{}", parsed.essence, &meta[i..]),
+            None => parsed.essence,
+        },
+        None => "text/plain;charset=US-ASCII".to_string(),
     })
 }
 

@@ -32,6 +32,11 @@ fn trustworthy_host(browser: Browser, url: &Url) -> bool {
     if browser == Browser::Safari {
         return false;
     }
+    is_loopback(url)
+}
+
+/// Whether `url`'s host is a localhost name or a loopback address.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
         Some(Host::Ipv4(ip)) => ip.is_loopback(),

@@ -4,9 +4,10 @@
 //! scenario's first request), never a clock. Engines differ in granularity, caps and keys
 //! (browser-cors.md §7):
 //! * Chrome and Safari keep one result per (origin, URL), replaced by each successful
-//!   preflight and erased by a lookup it cannot serve; Chrome caps Max-Age at 7,200 s, Safari
-//!   at 600 s; 0 expires at once; an unparsable value means 5 s; Chrome caches nothing for a
-//!   URL of 1,024 characters or more.
+//!   preflight (in Safari also by one that failed only its method or header check) and erased
+//!   by a lookup it cannot serve; Chrome caps Max-Age at 7,200 s, Safari at 600 s; 0 expires
+//!   at once; an unparsable value means 5 s; Chrome caches nothing for a URL of 1,024
+//!   characters or more.
 //! * Firefox keeps one entry per method and header token, merged, keyed by credentials too;
 //!   caps at 86,400 s; 0 or any non-digit value means "not cached at all"; its lookup exempts
 //!   only GET and POST from the method check and never expands a cached `*`.
@@ -200,8 +201,9 @@ impl PreflightCache {
         Lookup::Hit { valid_until }
     }
 
-    /// Records a successful preflight at time `now`. Returns the expiry, or `None` when the
-    /// engine does not cache it.
+    /// Records what a preflight granted at time `now` (a successful one, or in WebKit one that
+    /// failed only its method or header check). Returns the expiry, or `None` when the engine
+    /// does not cache it.
     pub fn store(&mut self, now: f64, q: &Query<'_>, granted: &Granted) -> Option<f64> {
         if self.engine.browser() == Browser::Chrome && q.url.len() >= CHROME_MAX_URL_LENGTH {
             return None;

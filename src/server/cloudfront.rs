@@ -725,7 +725,7 @@ impl CloudFrontServer {
             return format!("{pname}: the Origin {origin} is not in AccessControlAllowOrigins, so it adds no CORS header.");
         };
         if policy.format == CloudFrontFormat::Managed && !cors.allow_methods.is_empty() {
-            notes.push(unverified("The managed CORS-With-Preflight policy is modelled as two emulators encode it: Allow-Methods for all methods, Expose-Headers *, and no Access-Control-Allow-Headers"));
+            notes.push(unverified("The managed CORS-With-Preflight policy is modelled as two emulators encode it: Allow-Methods for all methods, Expose-Headers * (on preflights only, as AWS documents), and no Access-Control-Allow-Headers"));
         }
         let over = cors.origin_override.value;
         let mut changes = Vec::new();

@@ -545,12 +545,12 @@ impl Server for RestApiServer {
             summary.push_str(if request.method == "OPTIONS" { "." } else { ": \"Enable CORS\" adds it to the 200 response only; map it on every response the method can return." });
         }
         if integration.kind == IntegrationType::Mock && request.method == "OPTIONS" {
-            let echoes = ir
-                .headers
-                .iter()
-                .any(|h| matches!(&h.value, Mapping::Expr(e) if e.starts_with("method.request.")));
-            summary.push_str(if echoes {
-                " Some values are copied from the request (a method.request mapping): API Gateway echoes them without comparing them with any list, so every origin is allowed."
+            let echoes_origin = ir.headers.iter().any(|h| {
+                h.header.eq_ignore_ascii_case("Access-Control-Allow-Origin")
+                    && matches!(&h.value, Mapping::Expr(e) if e.eq_ignore_ascii_case("method.request.header.Origin"))
+            });
+            summary.push_str(if echoes_origin {
+                " Access-Control-Allow-Origin is copied from the request's Origin (method.request.header.Origin): API Gateway echoes it without comparing it with any list, so every origin is allowed."
             } else {
                 " The values are static strings: API Gateway does not compare them with the request's Origin, method or headers."
             });

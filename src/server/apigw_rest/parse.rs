@@ -80,6 +80,16 @@ fn parse_doc(j: &Json, cfg: &mut RestApiConfig) -> Result<RestFormat, Error> {
     }
     if let Some(items) = j.get("items").and_then(Json::as_array) {
         for item in items {
+            // `get-gateway-responses` lists every type; those never customised say
+            // `"defaultResponse": true` and stand for AWS's defaults, so they must not hide a
+            // customised DEFAULT_4XX/DEFAULT_5XX that they fall back to.
+            let is_default = matches!(
+                item.get("defaultResponse").map(|d| &d.kind),
+                Some(crate::server::aws_common::JsonKind::Bool(true))
+            );
+            if item.get("responseType").is_some() && is_default {
+                continue;
+            }
             if item.get("responseType").is_some() {
                 cfg.gateway_responses.push(cli_gateway_response(item)?);
             } else if let Some(path) = item.get("path").and_then(Json::as_str) {

@@ -58,8 +58,7 @@ pub fn parse_target(url: &str) -> Result<Target, String> {
 
 /// Why a browser cannot reach `url` at all, when it names an S3 website endpoint over https:
 /// website endpoints serve only http ("Amazon S3 website endpoints do not support HTTPS",
-/// WebsiteEndpoints; s3-cors.md §5), so the connection fails before any CORS check. The
-/// message starts with `request.url:`, the field it is about.
+/// WebsiteEndpoints; s3-cors.md §5), so the connection fails before any CORS check.
 pub fn unreachable(url: &str) -> Option<String> {
     let parsed = crate::http::parse_url(url.trim()).ok()?;
     let website = parsed.scheme() == "https"
@@ -67,7 +66,7 @@ pub fn unreachable(url: &str) -> Option<String> {
     website.then(|| {
         let mut http = parsed.clone();
         let _ = http.set_scheme("http");
-        format!("request.url: S3 website endpoints serve only http, so a browser's connection to {parsed} fails before any CORS check (a network error, whatever the configuration). Request {http} from a page served over http, or the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint.")
+        format!("S3 website endpoints serve only http, so a browser's connection to {parsed} fails before any CORS check (a network error, whatever the configuration). Request {http} from a page served over http, or the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint.")
     })
 }
 
@@ -386,7 +385,7 @@ mod tests {
         ] {
             let why = unreachable(url).expect(url);
             assert!(
-                why.starts_with("request.url: S3 website endpoints serve only http"),
+                why.starts_with("S3 website endpoints serve only http"),
                 "{why}"
             );
             assert!(why.contains(&url.replacen("https", "http", 1)), "{why}");

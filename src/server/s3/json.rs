@@ -3,8 +3,9 @@
 //! * `{"CORSRules": [...]}`: `aws s3api put-bucket-cors --cors-configuration`. Before anything
 //!   reaches S3 the CLI validates the input against botocore's model and prints
 //!   `Parameter validation failed:` followed by one line per problem (botocore `validate.py`
-//!   `_format_error`). We report the first line botocore would print, with code
-//!   `ParamValidationError` (botocore's exception), at the offending key or value.
+//!   `_format_error`). We report the first problem botocore would print, with code
+//!   `ParamValidationError` (botocore's exception), at the offending key or value; for a
+//!   rule's missing and unknown members, every such line of that rule, joined on one line.
 //! * `[...]`: the S3 console's bare array of rules, same keys. The console's own wording for a
 //!   bad key is not documented; we use botocore's lines (same model, same key names).
 //! * CloudFormation: `{"CorsRules": [...]}`, `{"CorsConfiguration": {...}}`, a bucket's
