@@ -21,6 +21,8 @@ pub const NOT_ALLOWED_MESSAGE: &str = "CORSResponse: This CORS request is not al
 
 /// UNVERIFIED (spec §3.2, §7 #9): `OPTIONS` with a bad or missing ACRM on a configured bucket.
 pub const NOTE_INVALID_ACRM: &str = "UNVERIFIED: no AWS recording exists of a preflight on a configured bucket whose Access-Control-Request-Method is missing or not one of GET, PUT, POST, DELETE, HEAD; S3 is modelled as answering 400 BadRequest \"Invalid Access-Control-Request-Method: …\" as the implementations that copy AWS do (the alternative would be 403 \"This CORS request is not allowed\").";
+/// UNVERIFIED (spec §3.2): a preflight whose URL carries `versionId`.
+pub const NOTE_VERSION_ID_PREFLIGHT: &str = "UNVERIFIED: the preflight's URL carries versionId. In 2015 S3 answered such a preflight 400 InvalidArgument \"This operation does not accept a version-id.\" (aws-sdk-js#515), which fails it; whether it still does is not recorded, so it is answered here like any other preflight. If a versioned request fails its preflight, request the object without versionId.";
 /// UNVERIFIED (spec §5, §9 item 9): preflights on the website endpoint.
 pub const NOTE_WEBSITE_PREFLIGHT: &str = "UNVERIFIED: preflights on the website endpoint are modelled like those on the REST endpoint (same decision order and XML error bodies); no recording exists.";
 /// UNVERIFIED (spec §3.1, §5): OPTIONS on the service endpoint.
@@ -245,6 +247,9 @@ fn preflight(server: &S3Server, ctx: &Ctx<'_>, mut notes: Vec<String>) -> Respon
     let target: &Target = ctx.target;
     if ctx.website {
         notes.push(NOTE_WEBSITE_PREFLIGHT.to_string());
+    }
+    if target.has_query("versionId") {
+        notes.push(NOTE_VERSION_ID_PREFLIGHT.to_string());
     }
     let respond_with = |outcome: Outcome, notes: Vec<String>| {
         let summary = outcome.summary.clone();
@@ -510,5 +515,42 @@ mod tests {
             got,
             vec!["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
         );
+    }
+
+    #[test]
+    fn a_preflight_with_a_version_id_is_answered_with_a_note() {
+        let config = crate::server::s3::parse(
+            "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>",
+        )
+        .unwrap();
+        let server = S3Server::new(config, ObjectState::Exists, crate::scenario::Endpoint::Rest);
+        let preflight = |url: &str| {
+            let mut headers = crate::http::HeaderList::default();
+            headers.append("Origin", "https://a.example");
+            headers.append("Access-Control-Request-Method", "GET");
+            respond(
+                &server,
+                &Request {
+                    method: "OPTIONS".into(),
+                    url: url.into(),
+                    headers,
+                },
+            )
+        };
+        let with = preflight("https://b.s3.us-east-1.amazonaws.com/k?versionId=abc");
+        assert_eq!(with.status, 200);
+        assert!(with
+            .provenance
+            .unwrap()
+            .notes
+            .iter()
+            .any(|n| n == NOTE_VERSION_ID_PREFLIGHT));
+        let without = preflight("https://b.s3.us-east-1.amazonaws.com/k");
+        assert!(!without
+            .provenance
+            .unwrap()
+            .notes
+            .iter()
+            .any(|n| n == NOTE_VERSION_ID_PREFLIGHT));
     }
 }
