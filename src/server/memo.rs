@@ -16,8 +16,9 @@ use std::sync::{Arc, Mutex};
 /// the oldest.
 const REMEMBERED: usize = 8;
 
-/// The requests answered so far and their responses, shared by every server built from one
-/// prepared configuration (see [`crate::PreparedServer`]), oldest first.
+/// The requests answered so far and their responses, oldest first: those of one simulation,
+/// or shared by the three of one `simulate_in_browsers` call (each call starts empty, so the
+/// benchmarks and every other simulation still evaluate the configuration).
 #[derive(Debug, Default)]
 pub struct Answers(Mutex<Vec<(Request, Response)>>);
 
