@@ -750,8 +750,6 @@ impl<'a> Run<'a> {
         self.network_error(Stage::Request, BlockReason::DisallowedByMode, line, lines);
     }
 
-    /// `url` is http and the page https: blocked before anything is sent (the first URL, or a
-    /// redirect's Location).
     /// `url` is http and the page https: blocked before anything is sent to it. `stage` is
     /// `Request` for the first URL and `Response` for a redirect's Location (the redirect itself
     /// was received).
@@ -1269,9 +1267,10 @@ impl<'a> Run<'a> {
                     f.source,
                 );
                 // A network error clears the cache entries for this origin and URL (Fetch,
-                // Gecko). Chromium has nothing left to clear: its lookup erased the entry that
-                // could not serve this request. WebKit stores the response's grant when only the
-                // method or a header failed (`preflight::granted_by`).
+                // Gecko). Chromium keeps them (see `clear_cache_after_failure`), though its
+                // lookup has already erased an entry that could not serve this request. WebKit
+                // stores the response's grant when only the method or a header failed
+                // (`preflight::granted_by`).
                 match self.browser() {
                     Browser::Chrome => {}
                     Browser::Safari
