@@ -286,7 +286,9 @@ fn mixed_content_change(url: &str, trace: &Trace) -> String {
             https.as_deref().unwrap_or("https")
         );
     }
-    if url.contains(".s3-website") {
+    let website = crate::server::s3::parse_target(url.trim())
+        .is_ok_and(|t| t.addressing == crate::server::s3::Addressing::Website);
+    if website {
         "The page is https and S3 website endpoints speak only http: request the object from the bucket's REST endpoint over https (https://BUCKET.s3.REGION.amazonaws.com/KEY), or put CloudFront in front of the website endpoint and request its https URL.".into()
     } else {
         format!(

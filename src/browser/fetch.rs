@@ -1530,28 +1530,33 @@ impl<'a> Run<'a> {
             format!("The browser decodes the data: URL itself: nothing is sent, CORS does not apply, and the response is a basic 200 with Content-Type: {mime}, whatever the method, mode or credentials."),
             "Fetch #main-fetch (scheme is data); Fetch #scheme-fetch",
         );
-        self.trace.readable_headers = vec!["content-type".into()];
-        self.trace.js = JsView {
-            response_type: "basic".into(),
-            status: 200,
-            error: None,
-            body_readable: true,
-        };
-        self.step(
-            Phase::Js,
-            "Script reads the whole response",
-            StepResult::Pass,
-            "Status 200, Content-Type and the decoded body are readable.",
-            "Fetch #concept-filtered-response-basic",
+        self.script_reads_all(
+            200,
+            vec!["content-type".into()],
+            "Status 200, Content-Type and the decoded body are readable.".into(),
         );
     }
 
     /// A same-origin response: a basic response, fully readable but for Set-Cookie.
     fn read_basic(&mut self, response: Response) {
-        self.trace.readable_headers = basic_readable_headers(&response.headers);
+        let readable = basic_readable_headers(&response.headers);
+        self.script_reads_all(
+            response.status,
+            readable,
+            format!(
+                "A same-origin response is a basic response: status {} and every header except Set-Cookie are readable.",
+                response.status
+            ),
+        );
+        self.trace.response = Some(response);
+    }
+
+    /// A basic response script reads whole: its status, the `readable` headers and the body.
+    fn script_reads_all(&mut self, status: u16, readable: Vec<String>, detail: String) {
+        self.trace.readable_headers = readable;
         self.trace.js = JsView {
             response_type: "basic".into(),
-            status: response.status,
+            status,
             error: None,
             body_readable: true,
         };
@@ -1559,13 +1564,9 @@ impl<'a> Run<'a> {
             Phase::Js,
             "Script reads the whole response",
             StepResult::Pass,
-            format!(
-                "A same-origin response is a basic response: status {} and every header except Set-Cookie are readable.",
-                response.status
-            ),
+            detail,
             "Fetch #concept-filtered-response-basic",
         );
-        self.trace.response = Some(response);
     }
 
     /// A redirect the request will not follow: a failed step, and the hop in the trace.
