@@ -316,3 +316,68 @@ fn no_cors_bodies_and_redirects_in_webkit() {
     assert_eq!(origin("chrome"), None);
     assert_eq!(origin("safari").as_deref(), Some(PAGE));
 }
+
+#[test]
+fn firefox_sends_a_repeated_singleton_header_once_with_its_last_value() {
+    // Gecko merges repeated header lines except those nsHttpHeaderArray holds once.
+    let request = json!({"url": format!("{API}/x"), "method": "GET", "api": "fetch",
+        "headers": [["Authorization", "Bearer a"], ["X-Custom", "1"], ["Authorization", "Bearer b"], ["X-Custom", "2"]]});
+    let server = json!({"kind": "custom", "preflight": allow_all_preflight(), "response": ok()});
+    let sent = |b: &str, name: &str| {
+        let t = run(b, request.clone(), server.clone());
+        let headers = t.request.expect("sent").headers;
+        headers.get_all(name).collect::<Vec<_>>().join(" | ")
+    };
+    // The trace keeps a merged header's lines apart; both values go out.
+    assert_eq!(sent("firefox", "authorization"), "Bearer b");
+    assert_eq!(sent("firefox", "x-custom"), "1 | 2");
+    assert_eq!(sent("chrome", "authorization"), "Bearer a | Bearer b");
+}
+
+#[test]
+fn a_redirect_to_a_data_url_in_no_cors_mode_is_reported_by_webkit_only() {
+    let request =
+        json!({"url": format!("{API}/x"), "method": "GET", "mode": "no-cors", "api": "fetch"});
+    let server = json!({"kind": "custom",
+        "redirects": [{"status": 301, "headers": [["Location", "data:text/plain,hi"]]}],
+        "response": {"status": 200, "headers": []}});
+    let firefox = run("firefox", request.clone(), server.clone());
+    assert_eq!(firefox.outcome, Outcome::Blocked);
+    assert!(lines(&firefox).is_empty());
+    assert!(firefox
+        .steps
+        .last()
+        .unwrap()
+        .detail
+        .contains("no console line"));
+    let safari = run("safari", request.clone(), server.clone());
+    assert_eq!(
+        lines(&safari),
+        [
+            "Redirection to URL with a scheme that is not HTTP(S).",
+            "Fetch API cannot load data:text/plain,hi due to access control checks."
+        ]
+    );
+    assert_eq!(
+        lines(&run("chrome", request, server)),
+        ["Failed to load resource: net::ERR_UNSAFE_REDIRECT"]
+    );
+}
+
+#[test]
+fn chrome_sends_origin_null_after_a_no_cors_redirect_away_from_the_page() {
+    // A same-origin no-cors POST redirected by a 307 to another origin: Fetch keeps the page's
+    // origin (the request's origin is the previous URL's), Chromium's network stack sends null.
+    let request = json!({"url": format!("{PAGE}/form"), "method": "POST", "mode": "no-cors", "api": "fetch", "body": "a=1"});
+    let server = json!({"kind": "custom",
+        "redirects": [{"status": 307, "headers": [["Location", format!("{API}/next")]]}],
+        "response": {"status": 200, "headers": []}});
+    let origin = |b: &str| {
+        let t = run(b, request.clone(), server.clone());
+        assert_eq!(t.js.response_type, "opaque", "{b}");
+        header(&t.request.expect("sent").headers, "origin")
+    };
+    assert_eq!(origin("chrome").as_deref(), Some("null"));
+    assert_eq!(origin("firefox").as_deref(), Some(PAGE));
+    assert_eq!(origin("safari").as_deref(), Some(PAGE));
+}

@@ -28,6 +28,20 @@ use url::Url;
 /// At most this many redirects are followed (<https://fetch.spec.whatwg.org/#http-redirect-fetch>).
 const MAX_REDIRECTS: usize = 20;
 
+/// The request headers Gecko never merges (nsHttpHeaderArray::IsSingletonHeader), less those
+/// script cannot set: a repeated one goes out once, with one of its values.
+const GECKO_SINGLETON_REQUEST_HEADERS: &[&str] = &[
+    "content-type",
+    "content-disposition",
+    "user-agent",
+    "authorization",
+    "if-modified-since",
+    "if-unmodified-since",
+    "from",
+    "location",
+    "max-forwards",
+];
+
 /// Simulates one request of `browser` against `server`.
 ///
 /// `Err` only for input that cannot be simulated at all (an origin or URL that is not one);
@@ -233,7 +247,7 @@ impl<'a> Run<'a> {
             }
             match self.mode {
                 Mode::SameOrigin => return self.block_before_sending_mode(false),
-                Mode::NoCors => return self.no_cors_fetch(server),
+                Mode::NoCors => return self.no_cors_fetch(server, 0),
                 Mode::Cors => {}
             }
         }
@@ -823,9 +837,26 @@ impl<'a> Run<'a> {
             error: Some(error.clone()),
             body_readable: false,
         };
-        let detail = match self.api {
-            Api::Fetch => format!("The promise rejects with {error}. Script sees no status, no headers and no reason: the reason is only in the console."),
-            Api::Xhr => "The XMLHttpRequest fires error: status is 0, statusText is empty, and no header is readable. The reason is only in the console.".into(),
+        // A failure some engines do not report at all (for example a no-cors fetch in Firefox)
+        // has no console line to point the reader to.
+        let silent = self
+            .trace
+            .blocked
+            .as_ref()
+            .is_some_and(|b| b.console_lines.is_empty());
+        let detail = match (self.api, silent) {
+            (Api::Fetch, _) => format!(
+                "The promise rejects with {error}{} {}",
+                // Firefox's message ends with its own period.
+                if error.ends_with('.') { "" } else { "." },
+                if silent {
+                    "Script sees no status, no headers and no reason, and the browser prints no console line for it."
+                } else {
+                    "Script sees no status, no headers and no reason: the reason is only in the console."
+                }
+            ),
+            (Api::Xhr, false) => "The XMLHttpRequest fires error: status is 0, statusText is empty, and no header is readable. The reason is only in the console.".into(),
+            (Api::Xhr, true) => "The XMLHttpRequest fires error: status is 0, statusText is empty, no header is readable, and the browser prints no console line for it.".into(),
         };
         self.step(
             Phase::Js,
@@ -912,27 +943,32 @@ impl<'a> Run<'a> {
                 headers.set("range", canonical);
             }
         }
-        if self.browser() == Browser::Firefox
-            && self.api == Api::Fetch
-            && headers.count("content-type") > 1
-        {
-            // Gecko sends one Content-Type line. Each header line replaces the one before, so
-            // the last value goes out; with a body, the upload stream then sets the first value
-            // (FetchDriver `GetFirst("content-type")`). Observed in Firefox 153 by the
-            // conformance suite.
-            let values: Vec<String> = headers
-                .get_all("content-type")
-                .map(str::to_string)
-                .collect();
+        if self.browser() == Browser::Firefox && self.api == Api::Fetch {
+            // Gecko merges a repeated request header into `a, b`, except the names its header
+            // array holds only once (nsHttpHeaderArray::IsSingletonHeader): there each line
+            // replaces the one before, so the last value goes out. A Content-Type with a body
+            // is then set again from the upload stream, with the first value (FetchDriver
+            // `GetFirst("content-type")`). Observed in Firefox 153 by the conformance suite for
+            // Content-Type and Authorization.
             let with_body =
                 self.spec.body.is_some() && !matches!(self.method.as_str(), "GET" | "HEAD");
-            let sent = if with_body {
-                values.first()
-            } else {
-                values.last()
-            };
-            if let Some(v) = sent.cloned() {
-                headers.set("content-type", v);
+            for name in GECKO_SINGLETON_REQUEST_HEADERS {
+                if headers.count(name) < 2 {
+                    continue;
+                }
+                let first_wins = with_body && *name == "content-type";
+                let sent = {
+                    let mut values = headers.get_all(name);
+                    if first_wins {
+                        values.next()
+                    } else {
+                        values.last()
+                    }
+                    .map(str::to_string)
+                };
+                if let Some(v) = sent {
+                    headers.set(name, v);
+                }
             }
         }
         if self.engine.sends_header_values_as_utf8() {
@@ -1001,9 +1037,11 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// `mode: "no-cors"`: sent without a preflight; script gets an opaque response.
-    fn no_cors_fetch(&mut self, server: &dyn Server) {
-        let mut hop = 0;
+    /// `mode: "no-cors"`: sent without a preflight; script gets an opaque response. `first_hop`
+    /// is 0 for a URL of another origin, or the hop at which a same-origin request was
+    /// redirected to another origin (its requests until then were basic ones).
+    fn no_cors_fetch(&mut self, server: &dyn Server, first_hop: usize) {
+        let mut hop = first_hop;
         let mut sent_origin = false;
         let mut same_origin_hop = false;
         let (request, response) = loop {
@@ -1374,6 +1412,29 @@ impl<'a> Run<'a> {
                         self.block_before_sending_mode(true);
                         return;
                     }
+                    // Fetch #main-fetch: a request in no-cors mode whose current URL is not
+                    // same-origin gets response tainting "opaque", not "cors", however it got
+                    // there. So a same-origin no-cors request redirected away sends no Origin
+                    // on a GET and resolves opaque (observed in Chromium 156).
+                    if self.mode == Mode::NoCors {
+                        self.step(
+                            Phase::Actual,
+                            "Now an opaque request",
+                            StepResult::Info,
+                            format!("The redirect leads to another origin, {}, and the request is in no-cors mode, so from here on it is sent without CORS: no preflight, no Origin on a GET or HEAD, and its response becomes opaque.", Origin::of_url(&self.url)),
+                            "Fetch #main-fetch (request's mode is \"no-cors\": response tainting becomes opaque)",
+                        );
+                        // Chromium's network stack turns Origin into `null` on a redirect to
+                        // another origin when no CORS layer applies Fetch's narrower rule
+                        // (the request's origin is still the previous URL's here, so Fetch
+                        // would keep it): a 307's POST goes with `Origin: null` (observed in
+                        // Chromium 156; Firefox and WebKit send the page's origin).
+                        if self.browser() == Browser::Chrome {
+                            self.tainted = true;
+                        }
+                        self.no_cors_fetch(server, hop);
+                        return;
+                    }
                     self.step(
                         Phase::Actual,
                         "Now a CORS request",
@@ -1607,6 +1668,22 @@ impl<'a> Run<'a> {
             // Chromium refuses it in the network stack, with no CORS message.
             let line = "Failed to load resource: net::ERR_UNSAFE_REDIRECT".to_string();
             self.network_error(Stage::Response, f.reason, line.clone(), vec![line]);
+        } else if self.browser() == Browser::Firefox && self.mode == Mode::NoCors {
+            // Gecko's CORS listener, which prints "CORS request did not succeed", is not on a
+            // no-cors channel: the fetch fails without a console line (observed in Firefox 153
+            // by the conformance suite).
+            self.network_error(Stage::Response, f.reason, String::new(), Vec::new());
+        } else if self.browser() == Browser::Safari && self.mode == Mode::NoCors {
+            // WebKit's network process follows a no-cors redirect without the CORS redirect
+            // check and refuses the scheme itself; the loader then reports that error against
+            // the new URL (NetworkResourceLoader::continueWillSendRequest; observed in
+            // WebKitGTK 2.50 by the conformance suite).
+            let line = "Redirection to URL with a scheme that is not HTTP(S).".to_string();
+            let lines = vec![
+                line.clone(),
+                format!("Fetch API cannot load {target} due to access control checks."),
+            ];
+            self.network_error(Stage::Response, f.reason, line, lines);
         } else {
             self.block_redirect(&f, status, target);
         }
@@ -2154,6 +2231,37 @@ mod tests {
              access-control-allow-origin, x-amz-request-id, access-control-expose-headers."
         );
         assert_eq!(trace.readable_headers, ["content-type", "etag"]);
+    }
+
+    /// Fetch #main-fetch taints a no-cors request "opaque" once its URL leaves the page's
+    /// origin, even when it started same-origin: no Origin on the GET a 303 makes of it, and
+    /// an opaque response instead of a CORS-checked one (observed in Chromium 156, Firefox 153
+    /// and WebKitGTK 2.50).
+    #[test]
+    fn a_same_origin_no_cors_request_redirected_away_becomes_opaque() {
+        for browser in ["chrome", "firefox", "safari"] {
+            let scenario = format!(
+                r#"{{"browser": "{browser}",
+                  "request": {{"origin": "https://app.example", "url": "https://app.example/form",
+                              "method": "POST", "mode": "no-cors", "body": "a=1"}},
+                  "server": {{"kind": "custom",
+                    "redirects": [{{"status": 303, "headers": [["Location", "https://api.example/done"]]}}],
+                    "response": {{"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}}}}}}"#
+            );
+            let trace = crate::simulate_json(&scenario).expect("valid scenario");
+            assert_eq!(trace.js.response_type, "opaque", "{browser}");
+            assert_eq!(trace.js.status, 0, "{browser}");
+            let last = trace.request.as_ref().expect("sent");
+            assert_eq!(last.method, "GET", "{browser}");
+            assert!(!last.headers.contains("origin"), "{browser}");
+            assert!(
+                trace
+                    .steps
+                    .iter()
+                    .any(|s| s.title == "Now an opaque request"),
+                "{browser}"
+            );
+        }
     }
 
     #[test]
